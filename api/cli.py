@@ -1,0 +1,71 @@
+"""The ``briefs`` command: check content, dump a brief as the API would serve it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from api.corpus.loader import CONTENT_DIR_ENV, content_dir_from_env, load_corpus
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefs", description="Check and inspect Briefs API content.")
+    content = argparse.ArgumentParser(add_help=False)
+    content.add_argument(
+        "--content", metavar="DIR", default=None,
+        help=f"content directory (default: ${CONTENT_DIR_ENV}, else ./content)",
+    )  # fmt: skip
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", parents=[content], help="report every content error as path:line: message")
+    dump = commands.add_parser("dump", parents=[content], help="print a brief as JSON, as GET /v1/briefs/{id} returns it")
+    dump.add_argument("brief_id", metavar="BRIEF_ID")
+    return parser
+
+
+def check(content_dir: str) -> int:
+    """Print every error and a one-line summary per valid brief; 1 if there are errors."""
+    corpus = load_corpus(content_dir)
+    for error in corpus.errors:
+        print(error, file=sys.stderr)
+    from schemas.briefs import brief_counts  # noqa: PLC0415 - only the summary needs the wire names
+
+    for brief in corpus.briefs.values():
+        counts = ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in brief_counts(brief).items())
+        print(f"{brief.source.path}: ok, {counts}, {brief.word_count} words")
+    print(
+        f"{len(corpus.briefs)} briefs, {len(corpus.entities.actors)} actors, "
+        f"{len(corpus.entities.events)} events, {len(corpus.errors)} errors in {corpus.content_dir}"
+    )
+    return 1 if corpus.errors else 0
+
+
+def dump(content_dir: str, brief_id: str) -> int:
+    """Print one brief as JSON; 1 if it is not served."""
+    from schemas.briefs import dump_brief  # noqa: PLC0415
+
+    corpus = load_corpus(content_dir)
+    brief = corpus.briefs.get(brief_id)
+    if brief is None:
+        for error in corpus.errors:
+            print(error, file=sys.stderr)
+        known = ", ".join(corpus.briefs) or "none"
+        print(f"briefs: no valid brief '{brief_id}' in {corpus.content_dir} (valid: {known})", file=sys.stderr)
+        return 1
+    json.dump(dump_brief(brief), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``briefs`` console script."""
+    args = _parser().parse_args(argv)
+    content_dir = content_dir_from_env(args.content)
+    if args.command == "check":
+        return check(content_dir)
+    return dump(content_dir, args.brief_id)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

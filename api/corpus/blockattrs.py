@@ -1,0 +1,139 @@
+"""A fenced div's attributes checked against the block-type table, and the
+frozen element built when the div closes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from markdown_it.token import Token
+
+from api.corpus.blocks import BLOCK_TYPES, KNOWN_TYPES, SECTION, BlockType
+from api.corpus.drafts import NO_CHUNK, BlockDraft
+from api.corpus.errors import line_span
+from api.corpus.fields import SLUG_RULE, is_slug
+from api.corpus.model import Element, SourceLines
+from api.corpus.syntax import parse_attributes
+
+if TYPE_CHECKING:
+    from api.corpus.walker import Walker
+
+
+def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
+    """Check the opening fence of a div; the draft's ``type`` is None if it is unusable."""
+    line = line_span(token)[0]
+    draft = BlockDraft(line_start=line, first_token=index, first_chunk=NO_CHUNK, last_chunk=0)
+    attrs = _read_fence_attributes(walker, token.info.strip(), line)
+    if attrs is None:
+        return draft
+    draft.attrs = attrs
+    classes = attrs.pop("class", "").split()
+    explicit_id = attrs.pop("id", None)
+    block_type = _read_type(walker, classes, line)
+    if block_type is None:
+        return draft
+    parent = walker.blocks[-1] if walker.blocks else None
+    ok = _check_attributes(walker, block_type, attrs, line) & _check_parent(walker, block_type, parent, line)
+    if block_type.parent == SECTION:
+        walker.ordinals[block_type.name] = draft.ordinal = walker.ordinals.get(block_type.name, 0) + 1
+        auto_id = f"{block_type.name}-{draft.ordinal}"
+    else:
+        draft.ordinal = len(parent.scenarios) + 1 if parent else 1
+        auto_id = f"{parent.id if parent else block_type.parent}-{block_type.name}-{draft.ordinal}"
+    draft.id = explicit_id if explicit_id is not None else auto_id
+    ok &= _check_id(walker, draft.id, line)
+    if ok:
+        draft.type = block_type
+    return draft
+
+
+def _read_fence_attributes(walker: Walker, info: str, line: int) -> dict[str, str] | None:
+    if info.startswith("{"):
+        attrs = parse_attributes(info)
+        if attrs is None:
+            walker.sink.add(line, f"cannot read the attributes {info}: write them as {{.type #id key=\"value\"}}")
+        return attrs
+    words = info.split()
+    if len(words) != 1:
+        walker.sink.add(line, f"a fence is followed by one word or by {{...}} attributes, not '{info}'")
+        return None
+    return {"class": words[0]}
+
+
+def _read_type(walker: Walker, classes: list[str], line: int) -> BlockType | None:
+    if not classes:
+        walker.sink.add(line, f"a fenced div needs its type as first class, e.g. '::: {{.factor}}' (known: {KNOWN_TYPES})")
+        return None
+    block_type = BLOCK_TYPES.get(classes[0])
+    if block_type is None:
+        walker.sink.add(line, f"unknown block type '{classes[0]}' (known: {KNOWN_TYPES})")
+        return None
+    for extra in classes[1:]:
+        walker.sink.add(line, f"extra class '.{extra}' on a {block_type.name} block: a block has one class, its type")
+    return block_type
+
+
+def _check_attributes(walker: Walker, block_type: BlockType, attrs: dict[str, str], line: int) -> bool:
+    ok = True
+    known = ", ".join(sorted({"id", *block_type.attributes}))
+    for key, value in attrs.items():
+        if key not in block_type.attributes:
+            walker.sink.add(line, f"unknown attribute '{key}' on a {block_type.name} block (known: {known})")
+            ok = False
+        elif key in ("priority-for", "actor"):
+            for actor_id in value.split():
+                if actor_id not in walker.entities.actors:
+                    walker.sink.add(line, f"'{key}' names unknown actor '{actor_id}'")
+                    ok = False
+    if "actor" in attrs and len(attrs["actor"].split()) != 1:
+        walker.sink.add(line, "'actor' names exactly one actor id")
+        ok = False
+    return ok
+
+
+def _check_parent(walker: Walker, block_type: BlockType, parent: BlockDraft | None, line: int) -> bool:
+    parent_name = parent.type.name if parent and parent.type else (parent.attrs.get("class") if parent else None)
+    if block_type.parent == SECTION and parent is not None:
+        walker.sink.add(line, f"a {block_type.name} block must stand directly in a section, not inside a {parent_name} block")
+        return False
+    if block_type.parent != SECTION and (parent is None or parent.type is None or parent.type.name != block_type.parent):
+        where = f"inside a {parent_name} block" if parent else "directly in a section"
+        walker.sink.add(line, f"a {block_type.name} must stand directly inside an {block_type.parent} block, not {where}")
+        return False
+    return True
+
+
+def _check_id(walker: Walker, block_id: str, line: int) -> bool:
+    if not is_slug(block_id):
+        walker.sink.add(line, f"block id '{block_id}' is not a slug ({SLUG_RULE})")
+        return False
+    first = walker.block_lines.get(block_id)
+    if first is not None:
+        walker.sink.add(line, f"duplicate id '{block_id}' (first used on line {first})")
+        return False
+    walker.block_lines[block_id] = line
+    return True
+
+
+def build_element(walker: Walker, draft: BlockDraft, close_index: int) -> Element:
+    """Freeze a block whose closing fence was just read."""
+    assert draft.type is not None and walker.section is not None
+    opening = walker.tokens[draft.first_token]
+    text, start = walker.text_of(draft)
+    fields: dict[str, Any] = {
+        "id": draft.id, "type": draft.type.name, "brief_id": walker.brief_id,
+        "section_id": walker.section.id, "ordinal": draft.ordinal,
+        "title": draft.attrs.get("title") or None, "text": text,
+        "html": walker.render(draft.first_token + 1, close_index), "mentions": draft.mentions(),
+        "source": SourceLines(walker.path, *line_span(opening, fenced=True)), "start": start,
+    }  # fmt: skip
+    if draft.type.name == "expectation":
+        fields.update(
+            horizon=draft.attrs.get("horizon") or None,
+            priority_for=tuple(dict.fromkeys(draft.attrs.get("priority-for", "").split())),
+            scenarios=tuple(draft.scenarios),
+        )
+    elif draft.type.name == "scenario":
+        fields["expectation_id"] = walker.blocks[-1].id if walker.blocks else ""
+    elif draft.type.name == "strategy-element":
+        fields["actor"] = draft.attrs.get("actor") or None
+    return draft.type.model(**fields)

@@ -1,0 +1,123 @@
+"""parse_brief: the bytes of one brief and the entities in; a Brief or its errors out.
+
+Reading files is the loader's job; this module only parses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from api.corpus.errors import ContentError, ErrorSink
+from api.corpus.frontmatter import FrontMatter, parse_front_matter
+from api.corpus.model import Brief, BriefSource, Entities
+from api.corpus.syntax import DIV, create_parser
+from api.corpus.walker import Walker
+
+FILE_MAX_BYTES = 1024 * 1024
+WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
+_FENCE_LINE = re.compile(r"[ \t]*(:{3,})[ \t]*")
+_PARSER = create_parser()
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """What parsing one brief gives: the brief, or None and every error found."""
+
+    brief: Brief | None
+    """The brief, when the file has no errors."""
+    errors: tuple[ContentError, ...]
+    """Every problem found, in line order."""
+
+
+def parse_brief(data: bytes, entities: Entities, path: str, shown_path: str | None = None) -> ParseResult:
+    """Parse one brief.
+
+    :param data: the file's bytes
+    :param entities: the actors and events mentions may name
+    :param path: the file relative to the content directory, ``briefs/<id>.md``
+    :param shown_path: the path errors name; defaults to ``path``
+    """
+    sink = ErrorSink(shown_path or path)
+    if len(data) > FILE_MAX_BYTES:
+        sink.add(1, f"file is larger than {FILE_MAX_BYTES // (1024 * 1024)} MB; split the brief")
+        return ParseResult(None, tuple(sink.errors))
+    text = _decode(data, sink)
+    tokens = _tokenize(text, sink)
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    front = _read_front_matter(tokens, text, stem, entities, sink)
+    walker = Walker(tokens, entities, sink, front.id if front else stem, path)
+    sections, elements, mentions, plain = walker.walk()
+    if front is None or sink.errors:
+        return ParseResult(None, tuple(sorted(sink.errors, key=lambda e: e.line)))
+    brief = Brief(
+        **{name: getattr(front, name) for name in FrontMatter.__slots__},
+        sections=sections,
+        text=plain,
+        word_count=len(WORD_RE.findall(plain)),
+        mentions=mentions,
+        source=BriefSource(path=path, sha256=hashlib.sha256(data).hexdigest()),
+        elements=elements,
+    )
+    return ParseResult(brief, ())
+
+
+def _decode(data: bytes, sink: ErrorSink) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        for number, line in enumerate(data.split(b"\n"), start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                sink.add(number, f"invalid UTF-8 at byte {exc.start + 1} of the line; save the file as UTF-8")
+        text = data.decode("utf-8", errors="replace")
+    return text.removeprefix("\ufeff")
+
+
+def _tokenize(text: str, sink: ErrorSink) -> list[Token]:
+    """Tokens of the text; an unclosed fence is reported and read as a blank line,
+    so that it does not swallow the rest of the file."""
+    lines = text.split("\n")
+    while True:
+        tokens = _PARSER.parse(text)
+        unclosed = _unclosed_divs(tokens, lines)
+        if not unclosed:
+            return tokens
+        for first_line in unclosed:
+            fence = lines[first_line].strip()
+            marker = fence[: len(fence) - len(fence.lstrip(":"))]
+            sink.add(first_line + 1, f"block '{fence}' is never closed: end it with a '{marker}' line")
+            lines[first_line] = ""
+        text = "\n".join(lines)
+
+
+def _unclosed_divs(tokens: list[Token], lines: list[str]) -> list[int]:
+    """0-based lines of div fences that markdown-it closed only at the end of their parent."""
+    unclosed, parents = [], []
+    for token in tokens:
+        if token.type == f"container_{DIV}_open" and token.map:
+            end = token.map[1]
+            match = _FENCE_LINE.fullmatch(lines[end]) if end < len(lines) else None
+            shares_parent_close = bool(parents) and parents[-1] == end
+            if match is None or len(match.group(1)) < len(token.markup) or shares_parent_close:
+                unclosed.append(token.map[0])
+            parents.append(end)
+        elif token.type == f"container_{DIV}_close" and parents:
+            parents.pop()
+    return unclosed
+
+
+def _read_front_matter(
+    tokens: list[Token], text: str, stem: str, entities: Entities, sink: ErrorSink
+) -> FrontMatter | None:
+    if tokens and tokens[0].type == "front_matter":
+        return parse_front_matter(tokens[0].content, 2, stem, entities, sink)
+    if text.startswith("---"):
+        sink.add(1, "front matter is never closed: end it with a '---' line")
+    else:
+        sink.add(1, "a brief starts with YAML front matter between '---' lines (id, title, published)")
+    return None

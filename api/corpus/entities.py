@@ -1,0 +1,112 @@
+"""Actors and events from ``content/entities/*.yaml``, shared by every brief."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import MappingProxyType
+from typing import Any
+
+from api.corpus.errors import ContentError, ErrorSink
+from api.corpus.fields import FieldReader, date_precision
+from api.corpus.model import Actor, Entities, Event
+from api.corpus.yamldata import Located, LocatedList, line_of, load_yaml
+
+ACTOR_KINDS = ("person", "state", "organization", "territory", "place")
+ACTOR_KEYS = ("id", "name", "kind", "description", "affiliation")
+EVENT_KEYS = ("id", "title", "date", "place", "participants")
+FILE_KEYS = ("actors", "events")
+
+
+def load_entities(files: Iterable[tuple[str, str]]) -> tuple[Entities, list[ContentError]]:
+    """Read every entity file and check the references between entities.
+
+    :param files: pairs of the path to show in errors and the file's text
+    :returns: the entities that passed their checks, and every problem found
+    """
+    actors: dict[str, tuple[Actor, int, ErrorSink]] = {}
+    events: dict[str, tuple[Event, int, ErrorSink]] = {}
+    sinks = []
+    for path, text in files:
+        sink = ErrorSink(path)
+        sinks.append(sink)
+        data = load_yaml(text, sink)
+        if data is None and not sink.errors:
+            continue
+        if not isinstance(data, Located):
+            sink.add(1, "an entity file is a mapping with 'actors:' and/or 'events:' lists")
+            continue
+        FieldReader(data, sink, "entity file").check_keys(FILE_KEYS, ())
+        for item, line in _items(data, "actors", sink):
+            _keep_unique(actors, _read_actor(item, sink), line, sink, actors, events)
+        for item, line in _items(data, "events", sink):
+            _keep_unique(events, _read_event(item, sink), line, sink, actors, events)
+    for actor, line, sink in actors.values():
+        if actor.affiliation and actor.affiliation not in actors:
+            sink.add(line, f"actor '{actor.id}' has unknown affiliation '{actor.affiliation}'")
+    for event, line, sink in events.values():
+        for participant in event.participants:
+            if participant not in actors:
+                sink.add(line, f"event '{event.id}' has unknown participant '{participant}'")
+    entities = Entities(
+        actors=MappingProxyType({key: value[0] for key, value in actors.items()}),
+        events=MappingProxyType({key: value[0] for key, value in events.items()}),
+    )
+    return entities, [error for sink in sinks for error in sink.errors]
+
+
+def _items(data: Located, key: str, sink: ErrorSink) -> Iterable[tuple[Located, int]]:
+    items = data.get(key)
+    if items is None:
+        return
+    if not isinstance(items, LocatedList):
+        sink.add(line_of(data, key), f"'{key}' must be a list of mappings")
+        return
+    for index, item in enumerate(items):
+        line = line_of(items, index)
+        if isinstance(item, Located):
+            yield item, line
+        else:
+            sink.add(line, f"each of '{key}' must be a mapping with an 'id'")
+
+
+def _keep_unique(
+    table: dict[str, Any], entity: Actor | Event | None, line: int, sink: ErrorSink,
+    actors: dict[str, Any], events: dict[str, Any],
+) -> None:  # fmt: skip
+    if entity is None:
+        return
+    for other in (actors, events):
+        if entity.id in other:
+            _, first_line, first_sink = other[entity.id]
+            sink.add(line, f"duplicate entity id '{entity.id}' (first in {first_sink.path}:{first_line})")
+            return
+    table[entity.id] = (entity, line, sink)
+
+
+def _read_actor(item: Located, sink: ErrorSink) -> Actor | None:
+    fields = FieldReader(item, sink, f"actor '{item.get('id', '?')}'")
+    fields.check_keys(ACTOR_KEYS, ("id", "name", "kind"))
+    actor_id, name, kind = fields.slug("id"), fields.string("name"), item.get("kind")
+    if kind is not None and kind not in ACTOR_KINDS:
+        fields.error("kind", f"unknown actor kind {kind!r} (known: {', '.join(ACTOR_KINDS)})")
+        kind = None
+    affiliation = fields.slug("affiliation")
+    if actor_id is None or name is None or kind is None:
+        return None
+    return Actor(actor_id, name, kind, fields.string("description"), affiliation)
+
+
+def _read_event(item: Located, sink: ErrorSink) -> Event | None:
+    fields = FieldReader(item, sink, f"event '{item.get('id', '?')}'")
+    fields.check_keys(EVENT_KEYS, ("id", "title", "date"))
+    event_id, title = fields.slug("id"), fields.string("title")
+    date = item.get("date")
+    if isinstance(date, int) and not isinstance(date, bool):
+        date = str(date)
+    precision = date_precision(date) if isinstance(date, str) else None
+    if date is not None and precision is None:
+        fields.error("date", f"event date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    participants = fields.slug_list("participants")
+    if event_id is None or title is None or precision is None:
+        return None
+    return Event(event_id, title, str(date), precision, fields.string("place"), participants)

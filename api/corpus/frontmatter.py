@@ -1,0 +1,142 @@
+"""The front matter of a brief: YAML between ``---`` lines, checked key by key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+import datetime as dt
+
+from api.corpus.errors import ErrorSink
+from api.corpus.fields import FieldReader, is_slug, SLUG_RULE
+from api.corpus.model import Author, Entities
+from api.corpus.yamldata import Located, line_of, load_yaml
+
+FRONT_MATTER_MAX_BYTES = 64 * 1024
+KEYS = (
+    "id", "title", "published", "updated", "revision", "summary",
+    "authors", "publisher", "language", "tags", "about",
+)  # fmt: skip
+REQUIRED = ("id", "title", "published")
+AUTHOR_KEYS = ("name", "affiliation")
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The checked front matter fields of a brief."""
+
+    id: str
+    """The brief id."""
+    title: str
+    """The title."""
+    published: dt.date
+    """Publication date."""
+    updated: dt.date | None
+    """Last update."""
+    revision: int
+    """Revision, 1 and up."""
+    summary: str | None
+    """Summary."""
+    authors: tuple[Author, ...]
+    """Authors."""
+    publisher: str | None
+    """Publisher."""
+    language: str
+    """BCP 47 tag."""
+    tags: tuple[str, ...]
+    """Tag slugs."""
+    about: tuple[str, ...]
+    """Event ids."""
+
+
+def parse_front_matter(
+    text: str, first_line: int, stem: str, entities: Entities, sink: ErrorSink
+) -> FrontMatter | None:
+    """Check the YAML of a brief's front matter.
+
+    :param text: the YAML between the fences
+    :param first_line: the file line on which ``text`` starts
+    :param stem: the file name without ``.md``, which the id must equal
+    :param entities: the known events, for ``about``
+    :param sink: where problems are recorded
+    :returns: the fields, or None if any required one is unusable
+    """
+    if len(text.encode("utf-8")) > FRONT_MATTER_MAX_BYTES:
+        sink.add(first_line, f"front matter is larger than {FRONT_MATTER_MAX_BYTES // 1024} KB")
+        return None
+    data = load_yaml(text, sink, first_line)
+    if not isinstance(data, Located):
+        if data is not None or not sink.errors:
+            sink.add(first_line, "front matter must be a mapping of keys to values, such as 'title: ...'")
+        return None
+    fields = FieldReader(data, sink, "front matter")
+    fields.check_keys(KEYS, REQUIRED)
+    brief_id = _read_id(fields, stem)
+    title = fields.string("title")
+    published = fields.date("published")
+    updated = fields.date("updated")
+    if published and updated and updated < published:
+        fields.error("updated", f"'updated' {updated} is before 'published' {published}")
+    about = fields.slug_list("about")
+    for index, event_id in enumerate(about):
+        if event_id not in entities.events:
+            sink.add(line_of(fields.list("about"), index), f"'about' names unknown event '{event_id}'")
+    if brief_id is None or title is None or published is None:
+        return None
+    return FrontMatter(
+        id=brief_id,
+        title=title,
+        published=published,
+        updated=updated,
+        revision=_read_revision(fields),
+        summary=fields.string("summary"),
+        authors=_read_authors(fields),
+        publisher=fields.string("publisher"),
+        language=_read_language(fields),
+        tags=fields.slug_list("tags"),
+        about=about,
+    )
+
+
+def _read_id(fields: FieldReader, stem: str) -> str | None:
+    brief_id = fields.data.get("id")
+    if brief_id is None:
+        return None
+    if not is_slug(brief_id):
+        fields.error("id", f"id {brief_id!r} is not a slug ({SLUG_RULE})")
+        return None
+    if brief_id != stem:
+        fields.error("id", f"id '{brief_id}' must equal the file name '{stem}.md' without '.md'")
+        return None
+    return str(brief_id)
+
+
+def _read_revision(fields: FieldReader) -> int:
+    value = fields.data.get("revision", 1)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        fields.error("revision", f"'revision' {value!r} must be a whole number, 1 or more")
+        return 1
+    return value
+
+
+def _read_language(fields: FieldReader) -> str:
+    value = fields.data.get("language", "en")
+    if not isinstance(value, str) or not LANGUAGE_RE.fullmatch(value):
+        fields.error("language", f"'language' {value!r} is not a BCP 47 language tag such as 'en' or 'pt-BR'")
+        return "en"
+    return value
+
+
+def _read_authors(fields: FieldReader) -> tuple[Author, ...]:
+    items = fields.list("authors")
+    authors = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Located):
+            fields.sink.add(line_of(items, index), "each author must be a mapping such as '- name: Ana Díaz'")
+            continue
+        author = FieldReader(item, fields.sink, "author")
+        author.check_keys(AUTHOR_KEYS, ("name",))
+        name = author.string("name")
+        if name is not None:
+            authors.append(Author(name=name, affiliation=author.string("affiliation")))
+    return tuple(authors)

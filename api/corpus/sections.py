@@ -1,0 +1,53 @@
+"""Section ids: an explicit ``{#id}`` or a slug of the heading, made unique."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from api.corpus.fields import SLUG_MAX
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+LEAD = "lead"
+"""The id of the section formed by text before the first ``##`` heading."""
+
+
+def slugify(text: str) -> str:
+    """A slug of heading text: accents folded, lowercase, words joined by hyphens.
+
+    >>> slugify("What to Expect Next")
+    'what-to-expect-next'
+    >>> slugify("Zürich: «Talks»")
+    'zurich-talks'
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
+    return slug[:SLUG_MAX].rstrip("-")
+
+
+class SectionIds:
+    """Hands out section ids within one brief."""
+
+    __slots__ = ("used",)
+
+    def __init__(self) -> None:
+        self.used: dict[str, int] = {}
+
+    def claim(self, section_id: str, line: int) -> int | None:
+        """Take an explicit id; returns the line that used it first, if taken."""
+        if section_id in self.used:
+            return self.used[section_id]
+        self.used[section_id] = line
+        return None
+
+    def derive(self, title: str, line: int) -> str:
+        """A free id from the heading text: ``slug``, then ``slug-2``, ``slug-3`` …"""
+        base = slugify(title) or "section"
+        candidate, number = base, 1
+        while candidate in self.used:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.used[candidate] = line
+        return candidate

@@ -1,0 +1,82 @@
+"""The markdown-it parser for briefs: CommonMark with raw HTML off, plus Pandoc's
+front matter, fenced divs, bracketed spans and heading attributes.
+
+Each syntax extension is a small plugin; rendering HTML is a separate step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.attrs.parse import ParseError, parse
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+DIV = "div"
+"""The one generic container: every Pandoc fenced div becomes ``container_div_*`` tokens."""
+
+_TRAILING_ATTRS = re.compile(r"\s*(\{[^{}]*\})\s*$")
+
+
+def heading_attrs_plugin(md: MarkdownIt) -> None:
+    """Read a trailing ``{#id .class key=value}`` on a heading, as Pandoc does.
+
+    The attributes go to the ``heading_open`` token's ``meta["attrs"]``; the
+    heading's text loses them. The attrs plugin does not handle headings.
+    """
+    md.core.ruler.before("inline", "heading_attrs", _heading_attrs_rule)
+
+
+def _heading_attrs_rule(state: StateCore) -> None:
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        match = _TRAILING_ATTRS.search(inline.content)
+        if match is None:
+            continue
+        try:
+            _, attrs = parse(match.group(1))
+        except ParseError:
+            continue
+        token.meta["attrs"] = attrs
+        inline.content = inline.content[: match.start()]
+
+
+def _accept_div(params: str, *_args: Any) -> bool:
+    # A bare fence line closes a div; only a fence with something after it opens one.
+    return bool(params.strip())
+
+
+def _render_div(
+    self: Any, tokens: Sequence[Token], index: int, options: Any, env: Any
+) -> str:
+    return self.renderToken(tokens, index, options, env)  # type: ignore[no-any-return]
+
+
+def create_parser() -> MarkdownIt:
+    """A parser with the brief syntax; html is off, so raw HTML stays text."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md.use(front_matter_plugin)
+    md.use(container_plugin, name=DIV, validate=_accept_div, render=_render_div)
+    md.use(attrs_plugin, spans=True, after=())
+    md.use(heading_attrs_plugin)
+    return md
+
+
+def parse_attributes(text: str) -> dict[str, str] | None:
+    """Parse a whole ``{...}`` attribute string, or None if it is malformed."""
+    try:
+        end, attrs = parse(text)
+    except ParseError:
+        return None
+    if text[end + 1 :].strip():
+        return None
+    return {key: value.replace('\\"', '"') for key, value in attrs.items()}

@@ -1,0 +1,144 @@
+"""YAML text to plain JSON-like data, with the line of every value kept.
+
+PyYAML's safe loader still accepts anchors, aliases, duplicate keys and
+tags such as ``!!binary`` or ``!!set``. Content is data, not a program, so
+each of those is reported as an error at its line and the value is left out.
+Timestamps stay the strings the author wrote; :mod:`api.corpus.fields`
+checks their form.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import yaml
+
+from api.corpus.errors import ErrorSink
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null"))
+_TIMESTAMP = _CORE + "timestamp"
+_COLLECTION_TAGS = frozenset((_CORE + "map", _CORE + "seq"))
+
+
+class Located(dict[str, Any]):
+    """A YAML mapping that remembers the line of itself and of each key."""
+
+    line: int = 1
+    key_lines: dict[str, int] = {}  # noqa: RUF012 - replaced per instance, never mutated here
+
+
+class LocatedList(list[Any]):
+    """A YAML sequence that remembers the line of itself and of each item."""
+
+    line: int = 1
+    item_lines: list[int] = []  # noqa: RUF012 - replaced per instance, never mutated here
+
+
+def line_of(container: Located | LocatedList, key: str | int) -> int:
+    """The 1-based line of a mapping key or sequence item."""
+    if isinstance(container, Located):
+        return container.key_lines.get(str(key), container.line)
+    if isinstance(key, int) and 0 <= key < len(container.item_lines):
+        return container.item_lines[key]
+    return container.line
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader whose composer reports anchors and aliases instead of following them."""
+
+    def __init__(self, text: str, sink: ErrorSink, first_line: int) -> None:
+        super().__init__(text)
+        self.sink = sink
+        self.first_line = first_line
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            self.sink.add(
+                self.first_line + event.start_mark.line,
+                "YAML anchors and aliases are not allowed; write the value out",
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
+    """Parse one YAML document into dicts, lists and scalars.
+
+    :param text: the YAML text
+    :param sink: where problems are recorded
+    :param first_line: the file line on which ``text`` starts
+    :returns: the data, or None if the text is not valid YAML
+    """
+    loader = _Loader(text, sink, first_line)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + (mark.line if mark is not None else 0)
+        problem = getattr(exc, "problem", None) or str(exc)
+        sink.add(line, f"invalid YAML: {problem}")
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    return _convert(node, loader, first_line)
+
+
+def _convert(node: yaml.Node, loader: _Loader, first_line: int) -> Any:
+    line = first_line + node.start_mark.line
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+        _report_tag(node, loader, line)
+        return None
+    if isinstance(node, yaml.MappingNode):
+        return _convert_mapping(node, loader, first_line)
+    if isinstance(node, yaml.SequenceNode):
+        items = LocatedList()
+        items.line, items.item_lines = line, []
+        for child in node.value:
+            items.append(_convert(child, loader, first_line))
+            items.item_lines.append(first_line + child.start_mark.line)
+        return items
+    return _convert_scalar(node, loader, line)
+
+
+def _convert_mapping(node: yaml.MappingNode, loader: _Loader, first_line: int) -> Located:
+    mapping = Located()
+    mapping.line, mapping.key_lines = first_line + node.start_mark.line, {}
+    for key_node, value_node in node.value:
+        key_line = first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _CORE + "merge":
+            loader.sink.add(key_line, "a mapping key must be a plain word")
+            continue
+        key = key_node.value
+        if key in mapping.key_lines:
+            loader.sink.add(
+                key_line, f"duplicate key '{key}' (first on line {mapping.key_lines[key]})"
+            )
+            continue
+        mapping.key_lines[key] = key_line
+        mapping[key] = _convert(value_node, loader, first_line)
+    return mapping
+
+
+def _convert_scalar(node: yaml.Node, loader: _Loader, line: int) -> Any:
+    if node.tag == _TIMESTAMP:
+        return node.value
+    if node.tag not in _SCALAR_TAGS:
+        _report_tag(node, loader, line)
+        return None
+    value = loader.construct_object(node)
+    if isinstance(value, float) and not math.isfinite(value):
+        loader.sink.add(line, f"'{node.value}' is not a finite number")
+        return None
+    return value
+
+
+def _report_tag(node: yaml.Node, loader: _Loader, line: int) -> None:
+    shown = node.tag.replace(_CORE, "!!")
+    loader.sink.add(
+        line,
+        f"unsupported YAML tag '{shown}': use only strings, numbers, booleans, null, lists and mappings",
+    )

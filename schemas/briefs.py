@@ -1,0 +1,128 @@
+"""Wire schemas of briefs, sections and typed elements (dump only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from api.corpus.blocks import BLOCK_TYPES
+from api.corpus.model import Brief, Element, Section
+from schemas.common import BriefSourceSchema, MentionsSchema, SourceLinesSchema, brief_url, describe
+
+ELEMENT_TYPES = tuple(BLOCK_TYPES)
+
+
+def element_url(element: Element) -> str:
+    """The path of a typed element, under its type's collection."""
+    return f"{brief_url(element.brief_id)}/{BLOCK_TYPES[element.type].collection}/{element.id}"
+
+
+def section_url(section: Section) -> str:
+    """The path of a section."""
+    return f"{brief_url(section.brief_id)}/sections/{section.id}"
+
+
+class _ElementFields(Schema):
+    id = fields.String(required=True, metadata=describe("Unique within the brief.", "return-to-diplomacy"))
+    type = fields.String(required=True, metadata=describe("The block type.", "factor", enum=list(ELEMENT_TYPES)))
+    brief_id = fields.String(required=True, metadata=describe("The brief that holds it.", "sochi-summit-2021"))
+    section_id = fields.String(required=True, metadata=describe("The section that holds it.", "significance"))
+    ordinal = fields.Integer(
+        required=True, metadata=describe("1-based position among blocks of its type (scenarios: in their expectation).", 1)
+    )
+    title = fields.String(required=True, allow_none=True, metadata=describe("Its title, if the author gave one.", "A return to diplomacy"))
+    text = fields.String(required=True, metadata=describe("Plain text: markup gone, words kept."))
+    html = fields.String(required=True, metadata=describe("Safe HTML; raw HTML in the source is escaped."))
+    mentions = fields.Nested(MentionsSchema, required=True)
+    source = fields.Nested(SourceLinesSchema, required=True, metadata=describe("The block's fence lines, inclusive."))
+    url = fields.Function(element_url, required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/factors/return-to-diplomacy"))
+
+
+class ScenarioSchema(_ElementFields):
+    """One way an expectation may play out."""
+
+    expectation_id = fields.String(required=True, metadata=describe("The expectation that holds it.", "border-demarcation"))
+
+
+class ElementSchema(_ElementFields):
+    """A typed block. Fields after ``url`` appear only on the types that have them."""
+
+    horizon = fields.String(allow_none=True, metadata=describe("Expectations: free-text time horizon.", "coming months"))
+    priority_for = fields.List(fields.String(), metadata=describe("Expectations: actor ids for whom it is a priority.", ["armenia"]))
+    scenarios = fields.List(fields.Nested(ScenarioSchema), metadata=describe("Expectations: its scenarios in document order."))
+    expectation_id = fields.String(metadata=describe("Scenarios: the expectation that holds it.", "border-demarcation"))
+    actor = fields.String(allow_none=True, metadata=describe("Strategy elements: the actor whose strategy it is.", "azerbaijan"))
+
+
+class SectionSchema(Schema):
+    """A section (``##``), subsection (``###``) or the ``lead`` before the first heading."""
+
+    id = fields.String(required=True, metadata=describe("From {#id} or a slug of the heading.", "significance"))
+    brief_id = fields.String(required=True, metadata=describe("The brief that holds it.", "sochi-summit-2021"))
+    title = fields.String(required=True, allow_none=True, metadata=describe("Heading text; null for the lead.", "What to Expect Next"))
+    level = fields.Integer(required=True, metadata=describe("2 for sections and the lead, 3 for subsections.", 2))
+    parent_id = fields.String(required=True, allow_none=True, metadata=describe("The enclosing section of a subsection.", None))
+    ordinal = fields.Integer(required=True, metadata=describe("1-based position in the brief's flat list of sections.", 2))
+    text = fields.String(required=True, metadata=describe("Plain text of the body, typed blocks included."))
+    html = fields.String(required=True, metadata=describe("Safe HTML of the body."))
+    elements = fields.List(fields.Nested(ElementSchema), required=True, metadata=describe("Its typed blocks in document order."))
+    mentions = fields.Nested(MentionsSchema, required=True)
+    source = fields.Nested(SourceLinesSchema, required=True)
+    url = fields.Function(section_url, required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/sections/outlook"))
+
+
+class AuthorSchema(Schema):
+    """An author of a brief."""
+
+    name = fields.String(required=True, metadata=describe("Name.", "Richard Giragosian"))
+    affiliation = fields.String(required=True, allow_none=True, metadata=describe("Organisation, if given.", "Regional Studies Center"))
+
+
+class CountsSchema(Schema):
+    """How many sections and typed blocks a brief holds."""
+
+    sections = fields.Integer(required=True, metadata=describe("Sections and subsections.", 4))
+    factors = fields.Integer(required=True, metadata=describe("Factors.", 3))
+    expectations = fields.Integer(required=True, metadata=describe("Expectations.", 2))
+    scenarios = fields.Integer(required=True, metadata=describe("Scenarios.", 2))
+    strategy_elements = fields.Integer(required=True, metadata=describe("Strategy elements.", 3))
+
+
+def brief_counts(brief: Brief) -> dict[str, int]:
+    """The ``counts`` object of a brief."""
+    counts = {row.count_key: 0 for row in BLOCK_TYPES.values()}
+    for element in brief.elements:
+        counts[BLOCK_TYPES[element.type].count_key] += 1
+    return {"sections": len(brief.sections), **counts}
+
+
+class BriefSummarySchema(Schema):
+    """A brief without its sections, as listed in collections."""
+
+    id = fields.String(required=True, metadata=describe("Slug, equal to the file name.", "sochi-summit-2021"))
+    title = fields.String(required=True, metadata=describe("Title.", "After Sochi: a return to diplomacy"))
+    published = fields.Date(required=True, metadata=describe("Publication date.", "2021-11-29"))
+    updated = fields.Date(required=True, allow_none=True, metadata=describe("Last update, if any.", None))
+    revision = fields.Integer(required=True, metadata=describe("Revision number, from 1.", 1))
+    summary = fields.String(required=True, allow_none=True, metadata=describe("One-sentence summary."))
+    authors = fields.List(fields.Nested(AuthorSchema), required=True)
+    publisher = fields.String(required=True, allow_none=True, metadata=describe("Publisher.", None))
+    language = fields.String(required=True, metadata=describe("BCP 47 language tag.", "en"))
+    tags = fields.List(fields.String(), required=True, metadata=describe("Tag slugs.", ["armenia", "diplomacy"]))
+    about = fields.List(fields.String(), required=True, metadata=describe("Ids of the events it assesses.", ["sochi-meeting-2021"]))
+    counts = fields.Function(brief_counts, required=True, metadata=describe("Sections and typed blocks it holds."))
+    word_count = fields.Integer(required=True, metadata=describe("Words in its plain text.", 989))
+    source = fields.Nested(BriefSourceSchema, required=True)
+    url = fields.Function(lambda brief: brief_url(brief.id), required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021"))
+
+
+class BriefSchema(BriefSummarySchema):
+    """A whole brief: front matter, counts, and sections with their typed elements."""
+
+    sections = fields.List(fields.Nested(SectionSchema), required=True, metadata=describe("Every section in document order."))
+
+
+def dump_brief(brief: Brief) -> dict[str, Any]:
+    """The JSON object of ``GET /v1/briefs/{brief_id}``."""
+    return BriefSchema().dump(brief)

@@ -1,0 +1,45 @@
+"""Wire shapes shared by every resource: source lines, mentions, URLs."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+API_PREFIX = "/v1"
+
+
+def brief_url(brief_id: str) -> str:
+    """The path of a brief."""
+    return f"{API_PREFIX}/briefs/{brief_id}"
+
+
+def describe(text: str, example: object = None, **extra: object) -> dict[str, object]:
+    """Field metadata for the OpenAPI document: a description and, if given, an example."""
+    meta: dict[str, object] = {"description": text, **extra}
+    if example is not None:
+        meta["example"] = example
+    return meta
+
+
+class SourceLinesSchema(Schema):
+    """Where a section or block stands in its Markdown file."""
+
+    path = fields.String(required=True, metadata=describe("File, relative to the content directory.", "briefs/sochi-summit-2021.md"))
+    line_start = fields.Integer(required=True, metadata=describe("First line, 1-based.", 17))
+    line_end = fields.Integer(required=True, metadata=describe("Last line, 1-based and inclusive.", 21))
+
+
+class BriefSourceSchema(Schema):
+    """The Markdown file a brief was read from."""
+
+    path = fields.String(required=True, metadata=describe("File, relative to the content directory.", "briefs/sochi-summit-2021.md"))
+    sha256 = fields.String(
+        required=True,
+        metadata=describe("Hex SHA-256 of the file's bytes; pins citations to this text.", "9f86d08188...", pattern="^[0-9a-f]{64}$"),
+    )
+
+
+class MentionsSchema(Schema):
+    """Ids of the entities a text mentions, in order of first mention."""
+
+    actors = fields.List(fields.String(), required=True, metadata=describe("Actor ids.", ["vladimir-putin", "russia"]))
+    events = fields.List(fields.String(), required=True, metadata=describe("Event ids.", ["sochi-meeting-2021"]))
