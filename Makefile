@@ -30,7 +30,7 @@ check: $(BIN)/briefs
 	$(BIN)/briefs check --content content
 
 golden: $(BIN)/briefs
-	$(BIN)/python -m tests.golden
+	$(BIN)/python tests/golden.py
 
 bench: $(BIN)/briefs
 	$(BIN)/python bench/parse.py

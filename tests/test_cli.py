@@ -1,0 +1,61 @@
+"""The ``briefs`` command as an author uses it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path / "content"
+
+
+def test_check_passes_on_the_project_content(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--content", str(ROOT / "content")]) == 0
+    out = capsys.readouterr().out
+    assert "briefs/sochi-summit-2021.md: ok, 4 sections, 3 factors, 2 expectations, 2 scenarios, 3 strategy elements" in out
+
+
+def test_check_reports_every_error_with_file_and_line(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (content / "briefs" / "broken.md").write_text(
+        "---\nid: broken\ntitle: Broken\npublished: 2024-13-45\n---\n\n::: {.factors}\nx\n:::\n", encoding="utf-8"
+    )
+    assert main(["check", "--content", str(content)]) == 1
+    captured = capsys.readouterr()
+    assert f"{content}/briefs/broken.md:4: 'published' '2024-13-45' is not a valid date (YYYY-MM-DD)" in captured.err
+    assert (
+        f"{content}/briefs/broken.md:7: unknown block type 'factors' (known: expectation, factor, scenario, strategy-element)"
+        in captured.err
+    )
+    assert "briefs/sochi-summit-2021.md: ok" in captured.out, "the other briefs still load"
+
+
+def test_content_dir_comes_from_the_environment(
+    content: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (content / "briefs" / "sochi-summit-2021.md").rename(content / "briefs" / "renamed.md")
+    monkeypatch.setenv("BRIEFS_CONTENT_DIR", str(content))
+    assert main(["check"]) == 1
+    assert "id 'sochi-summit-2021' must equal the file name 'renamed.md'" in capsys.readouterr().err
+
+
+def test_dump_prints_the_brief_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dump", "sochi-summit-2021", "--content", str(ROOT / "content")]) == 0
+    brief = json.loads(capsys.readouterr().out)
+    assert brief["id"] == "sochi-summit-2021"
+    assert [s["id"] for s in brief["sections"]] == ["lead", "significance", "outlook", "context"]
+    assert "“mini-summit”" in brief["sections"][0]["text"], "Unicode is not escaped"
+
+
+def test_dump_of_an_unknown_brief_says_which_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dump", "nope", "--content", str(ROOT / "content")]) == 1
+    assert "no valid brief 'nope'" in capsys.readouterr().err
