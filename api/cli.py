@@ -19,7 +19,9 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", parents=[content], help="report every content error as path:line: message")
-    dump = commands.add_parser("dump", parents=[content], help="print a brief as JSON, as GET /v1/briefs/{id} returns it")
+    dump = commands.add_parser(
+        "dump", parents=[content], help="print a brief as JSON, as GET /v1/briefs/{id} returns it"
+    )
     dump.add_argument("brief_id", metavar="BRIEF_ID")
     return parser
 

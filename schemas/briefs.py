@@ -9,8 +9,7 @@ from marshmallow import Schema, fields
 from api.corpus.blocks import BLOCK_TYPES
 from api.corpus.model import Brief, Element, Section
 from schemas.common import BriefSourceSchema, MentionsSchema, SourceLinesSchema, brief_url, describe
-
-ELEMENT_TYPES = tuple(BLOCK_TYPES)
+from schemas.enums import ElementType
 
 
 def element_url(element: Element) -> str:
@@ -25,34 +24,51 @@ def section_url(section: Section) -> str:
 
 class _ElementFields(Schema):
     id = fields.String(required=True, metadata=describe("Unique within the brief.", "return-to-diplomacy"))
-    type = fields.String(required=True, metadata=describe("The block type.", "factor", enum=list(ELEMENT_TYPES)))
+    type = ElementType(required=True, metadata=describe("The block type.", "factor"))
     brief_id = fields.String(required=True, metadata=describe("The brief that holds it.", "sochi-summit-2021"))
     section_id = fields.String(required=True, metadata=describe("The section that holds it.", "significance"))
     ordinal = fields.Integer(
-        required=True, metadata=describe("1-based position among blocks of its type (scenarios: in their expectation).", 1)
+        required=True,
+        metadata=describe("1-based position among blocks of its type (scenarios: in their expectation).", 1),
     )
-    title = fields.String(required=True, allow_none=True, metadata=describe("Its title, if the author gave one.", "A return to diplomacy"))
+    title = fields.String(
+        required=True, allow_none=True, metadata=describe("Its title, if the author gave one.", "A return to diplomacy")
+    )
     text = fields.String(required=True, metadata=describe("Plain text: markup gone, words kept."))
     html = fields.String(required=True, metadata=describe("Safe HTML; raw HTML in the source is escaped."))
     mentions = fields.Nested(MentionsSchema, required=True)
     source = fields.Nested(SourceLinesSchema, required=True, metadata=describe("The block's fence lines, inclusive."))
-    url = fields.Function(element_url, required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/factors/return-to-diplomacy"))
+    url = fields.Function(
+        element_url,
+        required=True,
+        metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/factors/return-to-diplomacy"),
+    )
 
 
 class ScenarioSchema(_ElementFields):
     """One way an expectation may play out."""
 
-    expectation_id = fields.String(required=True, metadata=describe("The expectation that holds it.", "border-demarcation"))
+    expectation_id = fields.String(
+        required=True, metadata=describe("The expectation that holds it.", "border-demarcation")
+    )
 
 
 class ElementSchema(_ElementFields):
     """A typed block. Fields after ``url`` appear only on the types that have them."""
 
-    horizon = fields.String(allow_none=True, metadata=describe("Expectations: free-text time horizon.", "coming months"))
-    priority_for = fields.List(fields.String(), metadata=describe("Expectations: actor ids for whom it is a priority.", ["armenia"]))
-    scenarios = fields.List(fields.Nested(ScenarioSchema), metadata=describe("Expectations: its scenarios in document order."))
+    horizon = fields.String(
+        allow_none=True, metadata=describe("Expectations: free-text time horizon.", "coming months")
+    )
+    priority_for = fields.List(
+        fields.String(), metadata=describe("Expectations: actor ids for whom it is a priority.", ["armenia"])
+    )
+    scenarios = fields.List(
+        fields.Nested(ScenarioSchema), metadata=describe("Expectations: its scenarios in document order.")
+    )
     expectation_id = fields.String(metadata=describe("Scenarios: the expectation that holds it.", "border-demarcation"))
-    actor = fields.String(allow_none=True, metadata=describe("Strategy elements: the actor whose strategy it is.", "azerbaijan"))
+    actor = fields.String(
+        allow_none=True, metadata=describe("Strategy elements: the actor whose strategy it is.", "azerbaijan")
+    )
 
 
 class SectionSchema(Schema):
@@ -60,23 +76,35 @@ class SectionSchema(Schema):
 
     id = fields.String(required=True, metadata=describe("From {#id} or a slug of the heading.", "significance"))
     brief_id = fields.String(required=True, metadata=describe("The brief that holds it.", "sochi-summit-2021"))
-    title = fields.String(required=True, allow_none=True, metadata=describe("Heading text; null for the lead.", "What to Expect Next"))
+    title = fields.String(
+        required=True, allow_none=True, metadata=describe("Heading text; null for the lead.", "What to Expect Next")
+    )
     level = fields.Integer(required=True, metadata=describe("2 for sections and the lead, 3 for subsections.", 2))
-    parent_id = fields.String(required=True, allow_none=True, metadata=describe("The enclosing section of a subsection.", None))
-    ordinal = fields.Integer(required=True, metadata=describe("1-based position in the brief's flat list of sections.", 2))
+    parent_id = fields.String(
+        required=True, allow_none=True, metadata=describe("The enclosing section of a subsection.", None)
+    )
+    ordinal = fields.Integer(
+        required=True, metadata=describe("1-based position in the brief's flat list of sections.", 2)
+    )
     text = fields.String(required=True, metadata=describe("Plain text of the body, typed blocks included."))
     html = fields.String(required=True, metadata=describe("Safe HTML of the body."))
-    elements = fields.List(fields.Nested(ElementSchema), required=True, metadata=describe("Its typed blocks in document order."))
+    elements = fields.List(
+        fields.Nested(ElementSchema), required=True, metadata=describe("Its typed blocks in document order.")
+    )
     mentions = fields.Nested(MentionsSchema, required=True)
     source = fields.Nested(SourceLinesSchema, required=True)
-    url = fields.Function(section_url, required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/sections/outlook"))
+    url = fields.Function(
+        section_url, required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/sections/outlook")
+    )
 
 
 class AuthorSchema(Schema):
     """An author of a brief."""
 
-    name = fields.String(required=True, metadata=describe("Name.", "Richard Giragosian"))
-    affiliation = fields.String(required=True, allow_none=True, metadata=describe("Organisation, if given.", "Regional Studies Center"))
+    name = fields.String(required=True, metadata=describe("Name.", "Ana Díaz"))
+    affiliation = fields.String(
+        required=True, allow_none=True, metadata=describe("Organisation, if given.", "Example Institute")
+    )
 
 
 class CountsSchema(Schema):
@@ -110,19 +138,62 @@ class BriefSummarySchema(Schema):
     publisher = fields.String(required=True, allow_none=True, metadata=describe("Publisher.", None))
     language = fields.String(required=True, metadata=describe("BCP 47 language tag.", "en"))
     tags = fields.List(fields.String(), required=True, metadata=describe("Tag slugs.", ["armenia", "diplomacy"]))
-    about = fields.List(fields.String(), required=True, metadata=describe("Ids of the events it assesses.", ["sochi-meeting-2021"]))
+    about = fields.List(
+        fields.String(), required=True, metadata=describe("Ids of the events it assesses.", ["sochi-meeting-2021"])
+    )
     counts = fields.Function(brief_counts, required=True, metadata=describe("Sections and typed blocks it holds."))
     word_count = fields.Integer(required=True, metadata=describe("Words in its plain text.", 989))
     source = fields.Nested(BriefSourceSchema, required=True)
-    url = fields.Function(lambda brief: brief_url(brief.id), required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021"))
+    url = fields.Function(
+        lambda brief: brief_url(brief.id),
+        required=True,
+        metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021"),
+    )
 
 
 class BriefSchema(BriefSummarySchema):
     """A whole brief: front matter, counts, and sections with their typed elements."""
 
-    sections = fields.List(fields.Nested(SectionSchema), required=True, metadata=describe("Every section in document order."))
+    sections = fields.List(
+        fields.Nested(SectionSchema), required=True, metadata=describe("Every section in document order.")
+    )
 
 
 def dump_brief(brief: Brief) -> dict[str, Any]:
     """The JSON object of ``GET /v1/briefs/{brief_id}``."""
     return BriefSchema().dump(brief)
+
+
+class FactorSchema(_ElementFields):
+    """A factor: one reason or driver the analysis names."""
+
+
+class ExpectationSchema(_ElementFields):
+    """Something the analysis expects to happen, with the scenarios it may take."""
+
+    horizon = fields.String(
+        required=True, allow_none=True, metadata=describe("Free-text time horizon.", "coming months")
+    )
+    priority_for = fields.List(
+        fields.String(), required=True, metadata=describe("Actor ids for whom it is a priority.", ["armenia"])
+    )
+    scenarios = fields.List(
+        fields.Nested(ScenarioSchema), required=True, metadata=describe("Its scenarios in document order.")
+    )
+
+
+class StrategyElementSchema(_ElementFields):
+    """One element of an actor's strategy."""
+
+    actor = fields.String(
+        required=True, allow_none=True, metadata=describe("The actor whose strategy it is.", "azerbaijan")
+    )
+
+
+ELEMENT_SCHEMAS: dict[str, type[Schema]] = {
+    "factor": FactorSchema,
+    "expectation": ExpectationSchema,
+    "scenario": ScenarioSchema,
+    "strategy-element": StrategyElementSchema,
+}
+"""The wire schema of each block type, keyed like :data:`api.corpus.blocks.BLOCK_TYPES`."""

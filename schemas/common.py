@@ -23,7 +23,9 @@ def describe(text: str, example: object = None, **extra: object) -> dict[str, ob
 class SourceLinesSchema(Schema):
     """Where a section or block stands in its Markdown file."""
 
-    path = fields.String(required=True, metadata=describe("File, relative to the content directory.", "briefs/sochi-summit-2021.md"))
+    path = fields.String(
+        required=True, metadata=describe("File, relative to the content directory.", "briefs/sochi-summit-2021.md")
+    )
     line_start = fields.Integer(required=True, metadata=describe("First line, 1-based.", 17))
     line_end = fields.Integer(required=True, metadata=describe("Last line, 1-based and inclusive.", 21))
 
@@ -31,10 +33,14 @@ class SourceLinesSchema(Schema):
 class BriefSourceSchema(Schema):
     """The Markdown file a brief was read from."""
 
-    path = fields.String(required=True, metadata=describe("File, relative to the content directory.", "briefs/sochi-summit-2021.md"))
+    path = fields.String(
+        required=True, metadata=describe("File, relative to the content directory.", "briefs/sochi-summit-2021.md")
+    )
     sha256 = fields.String(
         required=True,
-        metadata=describe("Hex SHA-256 of the file's bytes; pins citations to this text.", "9f86d08188...", pattern="^[0-9a-f]{64}$"),
+        metadata=describe(
+            "Hex SHA-256 of the file's bytes; pins citations to this text.", "9f86d08188...", pattern="^[0-9a-f]{64}$"
+        ),
     )
 
 

@@ -22,7 +22,10 @@ def content(tmp_path: Path) -> Path:
 def test_check_passes_on_the_project_content(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--content", str(ROOT / "content")]) == 0
     out = capsys.readouterr().out
-    assert "briefs/sochi-summit-2021.md: ok, 4 sections, 3 factors, 2 expectations, 2 scenarios, 3 strategy elements" in out
+    assert (
+        "briefs/sochi-summit-2021.md: ok, 4 sections, 3 factors, 2 expectations, 2 scenarios, 3 strategy elements"
+        in out
+    )
 
 
 def test_check_reports_every_error_with_file_and_line(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,8 +36,8 @@ def test_check_reports_every_error_with_file_and_line(content: Path, capsys: pyt
     captured = capsys.readouterr()
     assert f"{content}/briefs/broken.md:4: 'published' '2024-13-45' is not a valid date (YYYY-MM-DD)" in captured.err
     assert (
-        f"{content}/briefs/broken.md:7: unknown block type 'factors' (known: expectation, factor, scenario, strategy-element)"
-        in captured.err
+        f"{content}/briefs/broken.md:7: unknown block type 'factors' "
+        "(known: expectation, factor, scenario, strategy-element)" in captured.err
     )
     assert "briefs/sochi-summit-2021.md: ok" in captured.out, "the other briefs still load"
 

@@ -51,7 +51,7 @@ def test_seed_block_lines_point_at_their_fences() -> None:
 
 
 def test_seed_text_keeps_the_authors_words() -> None:
-    source = (ROOT.parent / "shared" / "sources" / "sochi-summit-2021.txt")
+    source = ROOT.parent / "shared" / "sources" / "sochi-summit-2021.txt"
     if not source.exists():
         pytest.skip("the shared source text is not beside this checkout")
     # The plain text holds headings and paragraphs in order: word for word the source.

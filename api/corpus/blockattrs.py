@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 
 def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
-    """Check the opening fence of a div; the draft's ``type`` is None if it is unusable."""
+    """Check the opening fence of a div; the draft's ``type`` is None if it is unusable.
+
+    A usable div renders as ``<div class="<type>" id="<id>">``; other attributes are not rendered.
+    """
     line = line_span(token)[0]
     draft = BlockDraft(line_start=line, first_token=index, first_chunk=NO_CHUNK, last_chunk=0)
     attrs = _read_fence_attributes(walker, token.info.strip(), line)
@@ -43,6 +46,7 @@ def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
     ok &= _check_id(walker, draft.id, line)
     if ok:
         draft.type = block_type
+        token.attrs = {"class": block_type.name, "id": draft.id}
     return draft
 
 
@@ -50,7 +54,7 @@ def _read_fence_attributes(walker: Walker, info: str, line: int) -> dict[str, st
     if info.startswith("{"):
         attrs = parse_attributes(info)
         if attrs is None:
-            walker.sink.add(line, f"cannot read the attributes {info}: write them as {{.type #id key=\"value\"}}")
+            walker.sink.add(line, f'cannot read the attributes {info}: write them as {{.type #id key="value"}}')
         return attrs
     words = info.split()
     if len(words) != 1:
@@ -61,7 +65,9 @@ def _read_fence_attributes(walker: Walker, info: str, line: int) -> dict[str, st
 
 def _read_type(walker: Walker, classes: list[str], line: int) -> BlockType | None:
     if not classes:
-        walker.sink.add(line, f"a fenced div needs its type as first class, e.g. '::: {{.factor}}' (known: {KNOWN_TYPES})")
+        walker.sink.add(
+            line, f"a fenced div needs its type as first class, e.g. '::: {{.factor}}' (known: {KNOWN_TYPES})"
+        )
         return None
     block_type = BLOCK_TYPES.get(classes[0])
     if block_type is None:
@@ -93,11 +99,17 @@ def _check_attributes(walker: Walker, block_type: BlockType, attrs: dict[str, st
 def _check_parent(walker: Walker, block_type: BlockType, parent: BlockDraft | None, line: int) -> bool:
     parent_name = parent.type.name if parent and parent.type else (parent.attrs.get("class") if parent else None)
     if block_type.parent == SECTION and parent is not None:
-        walker.sink.add(line, f"a {block_type.name} block must stand directly in a section, not inside a {parent_name} block")
+        walker.sink.add(
+            line, f"a {block_type.name} block must stand directly in a section, not inside a {parent_name} block"
+        )
         return False
-    if block_type.parent != SECTION and (parent is None or parent.type is None or parent.type.name != block_type.parent):
+    if block_type.parent != SECTION and (
+        parent is None or parent.type is None or parent.type.name != block_type.parent
+    ):
         where = f"inside a {parent_name} block" if parent else "directly in a section"
-        walker.sink.add(line, f"a {block_type.name} must stand directly inside an {block_type.parent} block, not {where}")
+        walker.sink.add(
+            line, f"a {block_type.name} must stand directly inside an {block_type.parent} block, not {where}"
+        )
         return False
     return True
 

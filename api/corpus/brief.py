@@ -97,7 +97,8 @@ def _tokenize(text: str, sink: ErrorSink) -> list[Token]:
 
 def _unclosed_divs(tokens: list[Token], lines: list[str]) -> list[int]:
     """0-based lines of div fences that markdown-it closed only at the end of their parent."""
-    unclosed, parents = [], []
+    unclosed: list[int] = []
+    parents: list[int] = []
     for token in tokens:
         if token.type == f"container_{DIV}_open" and token.map:
             end = token.map[1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import MappingProxyType
-from typing import Any
 
 from api.corpus.errors import ContentError, ErrorSink
 from api.corpus.fields import FieldReader, date_precision
@@ -23,8 +22,7 @@ def load_entities(files: Iterable[tuple[str, str]]) -> tuple[Entities, list[Cont
     :param files: pairs of the path to show in errors and the file's text
     :returns: the entities that passed their checks, and every problem found
     """
-    actors: dict[str, tuple[Actor, int, ErrorSink]] = {}
-    events: dict[str, tuple[Event, int, ErrorSink]] = {}
+    seen: dict[str, tuple[Actor | Event, int, ErrorSink]] = {}
     sinks = []
     for path, text in files:
         sink = ErrorSink(path)
@@ -37,9 +35,11 @@ def load_entities(files: Iterable[tuple[str, str]]) -> tuple[Entities, list[Cont
             continue
         FieldReader(data, sink, "entity file").check_keys(FILE_KEYS, ())
         for item, line in _items(data, "actors", sink):
-            _keep_unique(actors, _read_actor(item, sink), line, sink, actors, events)
+            _keep_unique(seen, _read_actor(item, sink), line, sink)
         for item, line in _items(data, "events", sink):
-            _keep_unique(events, _read_event(item, sink), line, sink, actors, events)
+            _keep_unique(seen, _read_event(item, sink), line, sink)
+    actors = {key: (e, line, sink) for key, (e, line, sink) in seen.items() if isinstance(e, Actor)}
+    events = {key: (e, line, sink) for key, (e, line, sink) in seen.items() if isinstance(e, Event)}
     for actor, line, sink in actors.values():
         if actor.affiliation and actor.affiliation not in actors:
             sink.add(line, f"actor '{actor.id}' has unknown affiliation '{actor.affiliation}'")
@@ -70,17 +70,16 @@ def _items(data: Located, key: str, sink: ErrorSink) -> Iterable[tuple[Located, 
 
 
 def _keep_unique(
-    table: dict[str, Any], entity: Actor | Event | None, line: int, sink: ErrorSink,
-    actors: dict[str, Any], events: dict[str, Any],
-) -> None:  # fmt: skip
+    seen: dict[str, tuple[Actor | Event, int, ErrorSink]], entity: Actor | Event | None, line: int, sink: ErrorSink
+) -> None:
+    """Keep an entity unless its id is taken: ids are unique across actors, events and files."""
     if entity is None:
         return
-    for other in (actors, events):
-        if entity.id in other:
-            _, first_line, first_sink = other[entity.id]
-            sink.add(line, f"duplicate entity id '{entity.id}' (first in {first_sink.path}:{first_line})")
-            return
-    table[entity.id] = (entity, line, sink)
+    if entity.id in seen:
+        _, first_line, first_sink = seen[entity.id]
+        sink.add(line, f"duplicate entity id '{entity.id}' (first in {first_sink.path}:{first_line})")
+        return
+    seen[entity.id] = (entity, line, sink)
 
 
 def _read_actor(item: Located, sink: ErrorSink) -> Actor | None:

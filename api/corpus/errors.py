@@ -43,7 +43,7 @@ def line_span(token: HasMap, *, fenced: bool = False) -> tuple[int, int]:
 class ErrorSink:
     """Collects the errors of one file."""
 
-    __slots__ = ("path", "errors")
+    __slots__ = ("errors", "path")
 
     def __init__(self, path: str) -> None:
         self.path = path

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
-import datetime as dt
 
 from api.corpus.errors import ErrorSink
-from api.corpus.fields import FieldReader, is_slug, SLUG_RULE
+from api.corpus.fields import SLUG_RULE, FieldReader, is_slug
 from api.corpus.model import Author, Entities
 from api.corpus.yamldata import Located, line_of, load_yaml
 

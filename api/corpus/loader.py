@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from api.corpus.brief import parse_brief
 from api.corpus.entities import load_entities
@@ -29,6 +30,8 @@ class Corpus:
     """Actors and events."""
     errors: tuple[ContentError, ...] = field(default=())
     """Every problem found; a brief with errors is left out."""
+    version: str = ""
+    """Short hash of every file read: the same content gives the same version on every machine."""
 
 
 def content_dir_from_env(explicit: str | None = None) -> str:
@@ -47,6 +50,7 @@ def load_corpus(content_dir: str | os.PathLike[str]) -> Corpus:
     if not root.is_dir():
         errors.append(ContentError(shown, 1, "content directory not found; set BRIEFS_CONTENT_DIR or --content"))
         return Corpus(shown, MappingProxyType({}), Entities(), tuple(errors))
+    digest = hashlib.sha256()
     entity_files = []
     for path in sorted((root / "entities").glob("*.y*ml")):
         text, problem = _read_text(path, f"{shown}/entities/{path.name}")
@@ -54,16 +58,20 @@ def load_corpus(content_dir: str | os.PathLike[str]) -> Corpus:
             errors.append(problem)
         else:
             entity_files.append((f"{shown}/entities/{path.name}", text))
+            digest.update(f"entities/{path.name}\0{text}\0".encode())
     entities, entity_errors = load_entities(entity_files)
     errors.extend(entity_errors)
     briefs = []
     for path in sorted((root / "briefs").glob("*.md")):
-        result = parse_brief(path.read_bytes(), entities, f"briefs/{path.name}", f"{shown}/briefs/{path.name}")
+        data = path.read_bytes()
+        digest.update(f"briefs/{path.name}\0".encode() + data + b"\0")
+        result = parse_brief(data, entities, f"briefs/{path.name}", f"{shown}/briefs/{path.name}")
         errors.extend(result.errors)
         if result.brief is not None:
             briefs.append(result.brief)
     briefs.sort(key=lambda brief: (brief.published, brief.id), reverse=True)
-    return Corpus(shown, MappingProxyType({b.id: b for b in briefs}), entities, tuple(errors))
+    briefs_by_id = MappingProxyType({b.id: b for b in briefs})
+    return Corpus(shown, briefs_by_id, entities, tuple(errors), digest.hexdigest()[:16])
 
 
 def _read_text(path: Path, shown: str) -> tuple[str, ContentError | None]:

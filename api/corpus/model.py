@@ -7,9 +7,9 @@ these objects and the wire schemas in :mod:`schemas` turn them into JSON.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 
 @dataclass(frozen=True, slots=True)

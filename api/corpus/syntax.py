@@ -55,9 +55,7 @@ def _accept_div(params: str, *_args: Any) -> bool:
     return bool(params.strip())
 
 
-def _render_div(
-    self: Any, tokens: Sequence[Token], index: int, options: Any, env: Any
-) -> str:
+def _render_div(self: Any, tokens: Sequence[Token], index: int, options: Any, env: Any) -> str:
     return self.renderToken(tokens, index, options, env)  # type: ignore[no-any-return]
 
 

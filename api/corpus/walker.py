@@ -13,7 +13,7 @@ from api.corpus.drafts import NO_CHUNK, BlockDraft, SectionDraft, Span
 from api.corpus.errors import ErrorSink, line_span
 from api.corpus.fields import SLUG_RULE, is_slug
 from api.corpus.mentions import SpanHit, read_inline
-from api.corpus.model import Element, Entities, Mention, Mentions, Section, SourceLines
+from api.corpus.model import Element, Entities, Mention, Section, SourceLines
 from api.corpus.sections import LEAD, SectionIds
 from api.corpus.syntax import DIV, create_parser
 
@@ -103,7 +103,7 @@ class Walker:
 
     def _read_body_token(self, index: int, token: Token) -> None:
         if self.section is None:
-            self._start_section(LEAD, None, 2, None, line_span(token)[0], index)
+            self._start_section(LEAD, None, level=2, parent=None, line=line_span(token)[0], first_token=index)
         assert self.section is not None
         if token.map:
             fenced = token.type == f"container_{DIV}_open"
@@ -153,7 +153,7 @@ class Walker:
         if level == 2:
             self.parent_section = section_id
         parent = self.parent_section if level == 3 else None
-        self._start_section(section_id, title.strip(), level, parent, line, index + 3)
+        self._start_section(section_id, title.strip(), level=level, parent=parent, line=line, first_token=index + 3)
         self._record_mentions(self._add_chunk(title), title, hits)
         return index + 3
 
@@ -171,8 +171,9 @@ class Walker:
             self.sink.add(line, f"duplicate section id '{explicit}' (first used on line {first})")
         return str(explicit)
 
-    def _start_section(self, section_id: str, title: str | None, level: int, parent: str | None,
-                       line: int, first_token: int) -> None:  # fmt: skip
+    def _start_section(
+        self, section_id: str, title: str | None, *, level: int, parent: str | None, line: int, first_token: int
+    ) -> None:
         if section_id == LEAD:
             self.section_ids.claim(LEAD, line)
         self.section = SectionDraft(

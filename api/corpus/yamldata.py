@@ -114,9 +114,7 @@ def _convert_mapping(node: yaml.MappingNode, loader: _Loader, first_line: int) -
             continue
         key = key_node.value
         if key in mapping.key_lines:
-            loader.sink.add(
-                key_line, f"duplicate key '{key}' (first on line {mapping.key_lines[key]})"
-            )
+            loader.sink.add(key_line, f"duplicate key '{key}' (first on line {mapping.key_lines[key]})")
             continue
         mapping.key_lines[key] = key_line
         mapping[key] = _convert(value_node, loader, first_line)

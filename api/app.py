@@ -1,0 +1,56 @@
+"""The application factory: config, then the Api, then the blueprints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+import swagger_ui_bundle  # type: ignore[import-untyped]
+
+from api import __version__, health, v1
+from api.corpus.loader import content_dir_from_env
+from api.rest import Api
+from api.store import EXTENSION, CorpusStore
+
+DESCRIPTION = """\
+Analytical policy briefs as typed JSON: briefs, their sections, and typed
+elements (factors, expectations with scenarios, strategy elements).
+
+Conventions: collections answer `{"items": [...], "pagination": {...}}` with an
+RFC 8288 `Link` header; every GET has a strong `ETag` and answers
+`If-None-Match` with 304; errors are RFC 9457 `application/problem+json`; an
+unknown query parameter is a 422 problem naming it.
+"""
+
+
+def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
+    """Build the application.
+
+    :param config: overrides; ``BRIEFS_CONTENT_DIR`` names the content
+        directory (default: the environment variable, else ``./content``)
+    """
+    app = flask.Flask("api")
+    app.config.from_mapping(
+        API_TITLE="Briefs API",
+        API_VERSION=__version__,
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/docs/assets/",
+        API_SPEC_OPTIONS={
+            "info": {"description": DESCRIPTION, "license": {"name": "MIT", "identifier": "MIT"}},
+        },
+        BRIEFS_CONTENT_DIR=content_dir_from_env(),
+    )
+    app.config.from_mapping(config or {})
+    app.extensions[EXTENSION] = CorpusStore(app.config["BRIEFS_CONTENT_DIR"])
+    app.register_blueprint(
+        flask.Blueprint(
+            "docs_assets", __name__, static_folder=swagger_ui_bundle.swagger_ui_path, static_url_path="/docs/assets"
+        )
+    )
+    api = Api(app)
+    for blueprint in (*v1.BLUEPRINTS, health.blp):
+        api.register_blueprint(blueprint)
+    return app

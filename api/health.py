@@ -1,0 +1,35 @@
+"""``/healthz`` and ``/readyz`` for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.rest import Blueprint, MethodView
+from api.store import current_corpus
+from schemas.index import HealthSchema, ReadinessSchema
+
+blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
+
+
+@blp.route("/healthz")
+class Health(MethodView):
+    @blp.doc(operationId="getHealth")
+    @blp.response(200, HealthSchema)
+    def get(self) -> dict[str, str]:
+        """Check that the process answers."""
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+class Readiness(MethodView):
+    @blp.doc(operationId="getReadiness")
+    @blp.response(200, ReadinessSchema)
+    def get(self) -> dict[str, Any]:
+        """Check that content is loaded, and list content errors (their briefs are not served)."""
+        corpus = current_corpus()
+        return {
+            "status": "ready",
+            "content_version": corpus.version,
+            "briefs": len(corpus.briefs),
+            "content_errors": corpus.errors,
+        }

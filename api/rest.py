@@ -1,0 +1,278 @@
+"""flask-smorest, customised once: problem+json errors, the paging envelope with
+its Link header, ETag and 304, Cache-Control, CORS, strict query parameters,
+named enum components and the conventions documented on every operation.
+
+Views never build error bodies or headers; they look up, abort or return.
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import flask
+import flask_smorest
+from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
+from flask import Response, g, request
+from flask.views import MethodView
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from schemas.enums import NamedEnum
+from schemas.paging import PaginationSchema
+from schemas.problems import ProblemSchema
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+CACHE_CONTROL = "public, max-age=60"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Encoding, If-None-Match",
+    "Access-Control-Expose-Headers": "ETag, Link, Cache-Control",
+}
+_HEADER_DOCS = {
+    "ETag": {"description": "Strong entity tag of the representation.", "schema": {"type": "string"}},
+    "Cache-Control": {"description": f"Caching policy, e.g. '{CACHE_CONTROL}'.", "schema": {"type": "string"}},
+    "Link": {
+        "description": "RFC 8288 links to the first, prev, next and last pages.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def abort(status: int, detail: str) -> None:
+    """Stop the request with a problem+json answer."""
+    flask_smorest.abort(status, message=detail)
+
+
+class _Converter(OpenAPIConverter):
+    """Documents :class:`NamedEnum` fields as references to one component per enum,
+    and takes a schema's description from its docstring."""
+
+    def schema2jsonschema(self, schema: Any) -> dict[str, Any]:
+        jsonschema: dict[str, Any] = super().schema2jsonschema(schema)
+        doc = (type(schema) if not isinstance(schema, type) else schema).__doc__
+        if doc and "description" not in jsonschema:
+            jsonschema["description"] = " ".join(doc.strip().split("\n\n")[0].split())
+        return jsonschema
+
+    def field2property(self, field: fields.Field) -> dict[str, Any]:
+        if not isinstance(field, NamedEnum):
+            return super().field2property(field)  # type: ignore[no-any-return]
+        if field.component not in self.spec.components.schemas:
+            self.spec.components.schema(
+                field.component, component={"type": "string", "enum": list(field.values), "description": field.doc}
+            )
+        ref = {"$ref": f"#/components/schemas/{field.component}"}
+        return {"anyOf": [ref, {"type": "null"}]} if field.allow_none else ref
+
+
+class _Plugin(MarshmallowPlugin):
+    Converter = _Converter
+
+
+class Api(flask_smorest.Api):
+    """The API extension with this project's HTTP conventions."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, app: flask.Flask | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("spec_kwargs", {})["marshmallow_plugin"] = _Plugin()
+        self._query_params: dict[tuple[str, str], frozenset[str]] = {}
+        super().__init__(app, **kwargs)
+
+    def init_app(self, app: flask.Flask, **kwargs: Any) -> None:
+        """Set up the spec, then the request hooks that apply the conventions."""
+        super().init_app(app, **kwargs)
+        app.json.ensure_ascii = False  # type: ignore[attr-defined]
+        app.json.sort_keys = False  # type: ignore[attr-defined]
+        app.before_request(self._reject_unknown_parameters)
+        app.after_request(self._apply_conventions)
+
+    def _register_responses(self) -> None:
+        """Error responses (``NOT_FOUND``, ``UNPROCESSABLE_ENTITY``, …) as problem+json, registered lazily."""
+        self.spec.components.schema("Problem", schema=ProblemSchema)
+        problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for status in http.HTTPStatus:
+            if status >= 400:
+                # Every GET documents 404 or 422, so those two are always present.
+                lazy = status not in (404, 422)
+                self.spec.components.response(
+                    status.name, {"description": status.phrase, "content": problem}, lazy=lazy
+                )
+        self.spec.components.response(
+            self.DEFAULT_ERROR_RESPONSE_NAME, {"description": "An error, as problem details.", "content": problem}
+        )
+
+    def _register_etag_headers(self) -> None:
+        """flask-smorest's ETag documentation is replaced by :meth:`Blueprint._document_conventions`."""
+
+    def _register_pagination_header(self) -> None:
+        """No X-Pagination header: paging lives in the body and the Link header."""
+
+    def register_blueprint(self, blp: flask_smorest.Blueprint, **options: Any) -> None:
+        """Register a resource family; an operation on a path with parameters may answer 404."""
+        super().register_blueprint(blp, **options)
+        for path, operations in self.spec._paths.items():
+            if "{" in path:
+                for operation in operations.values():
+                    if isinstance(operation, dict) and "responses" in operation:
+                        operation["responses"].setdefault("404", {"$ref": "#/components/responses/NOT_FOUND"})
+
+    # -- errors -------------------------------------------------------------------
+
+    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        """Every error as RFC 9457 problem details, keeping werkzeug's headers (``Allow``)."""
+        status = error.code or 500
+        if isinstance(error, InternalServerError) and error.original_exception is not None:
+            log.error("unhandled error on %s %s", request.method, request.path, exc_info=error.original_exception)
+        data = getattr(error, "data", None) or {}
+        errors = _parameter_errors(data.get("errors") or data.get("messages"))
+        detail = data.get("message") or (error.description if status != 500 else "The server failed to answer.")
+        if errors and "message" not in data:
+            detail = "Invalid parameter " + ", ".join(f"'{e['name']}'" for e in errors) + "; see errors."
+        problem: dict[str, Any] = {
+            "type": "about:blank", "title": error.name, "status": status,
+            "detail": detail, "instance": request.path,
+        }  # fmt: skip
+        if errors:
+            problem["errors"] = errors
+        response = flask.current_app.response_class(flask.json.dumps(problem), status=status, mimetype=PROBLEM_JSON)
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        response.headers.update(data.get("headers") or {})
+        return response
+
+    # -- request hooks -----------------------------------------------------------
+
+    def _allowed_query(self) -> frozenset[str]:
+        key = (request.endpoint or "", request.method)
+        if key not in self._query_params:
+            self._query_params[key] = _declared_query_params(request.endpoint, request.method)
+        return self._query_params[key]
+
+    def _reject_unknown_parameters(self) -> None:
+        allowed = self._allowed_query()
+        unknown = [name for name in request.args if name not in allowed]
+        if unknown:
+            known = ", ".join(sorted(allowed)) or "none"
+            flask_smorest.abort(
+                422,
+                message=f"Unknown query parameter {', '.join(repr(n) for n in unknown)}; known: {known}.",
+                errors={"query": {name: [f"Unknown parameter. Known: {known}."] for name in unknown}},
+            )
+
+    def _apply_conventions(self, response: Response) -> Response:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            response.headers.update(CORS_HEADERS)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        link = g.pop("link_header", None)
+        if link:
+            response.headers["Link"] = link
+        response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+        if not response.direct_passthrough:
+            response.add_etag()
+            response.make_conditional(request)
+        return response
+
+
+def _declared_query_params(endpoint: str | None, method: str) -> frozenset[str]:
+    """Names of the query parameters a view declares with ``@blp.arguments(..., location="query")``."""
+    view = flask.current_app.view_functions.get(endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    func = getattr(view_class, "get" if method == "HEAD" else method.lower(), view) if view_class else view
+    names: set[str] = set()
+    for argument in getattr(func, "_apidoc", {}).get("arguments", {}).get("parameters", []):
+        if argument.get("in") == "query":
+            schema = argument["schema"]
+            schema = schema() if isinstance(schema, type) else schema
+            names.update(field.data_key or name for name, field in schema.fields.items())
+    return frozenset(names)
+
+
+def _parameter_errors(messages: Any) -> list[dict[str, Any]]:
+    """webargs' ``{location: {name: [message]}}`` as a list of named parameter errors."""
+    if not isinstance(messages, dict):
+        return []
+    errors = []
+    for location, by_name in messages.items():
+        if not isinstance(by_name, dict):
+            continue
+        for name, texts in by_name.items():
+            listed = texts if isinstance(texts, list) else [texts]
+            errors.append({"name": name, "in": location, "messages": [str(t) for t in listed]})
+    return errors
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A resource family; every GET is documented with ETag, 304, CORS and problem responses."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._document_conventions)
+
+    @staticmethod
+    def _document_conventions(
+        doc: dict[str, Any], doc_info: dict[str, Any], *, method: str, **_: Any
+    ) -> dict[str, Any]:
+        if method != "get":
+            return doc
+        responses = doc.setdefault("responses", {})
+        headers = {"ETag": _HEADER_DOCS["ETag"], "Cache-Control": _HEADER_DOCS["Cache-Control"]}
+        if doc_info.get("paginated"):
+            headers["Link"] = _HEADER_DOCS["Link"]
+        for status, response in responses.items():
+            if str(status).startswith("2"):
+                response.setdefault("headers", {}).update(headers)
+        responses["304"] = {
+            "description": "Not Modified: the If-None-Match tag still matches.",
+            "headers": dict(headers),
+        }
+        # Any GET may meet an unknown or invalid query parameter.
+        responses.setdefault("422", "UNPROCESSABLE_ENTITY")
+        doc.setdefault("parameters", []).append(
+            {
+                "name": "If-None-Match", "in": "header", "required": False,
+                "description": "Answer 304 if the representation still has one of these entity tags (or '*').",
+                "schema": {"type": "string"},
+            }
+        )  # fmt: skip
+        return doc
+
+    def paginated(self, view: Any) -> Any:
+        """Mark a view as returning a page (documents the Link header)."""
+        view._apidoc = {**getattr(view, "_apidoc", {}), "paginated": True}
+        return view
+
+
+def paginate(items: Sequence[Any], page: int, per_page: int) -> dict[str, Any]:
+    """One page of ``items`` as the envelope, and its RFC 8288 Link header for the response."""
+    total = len(items)
+    total_pages = math.ceil(total / per_page)
+    pages = {"first": 1, "last": max(total_pages, 1)}
+    if page > 1:
+        pages["prev"] = min(page - 1, max(total_pages, 1))
+    if page < total_pages:
+        pages["next"] = page + 1
+    args = request.args.to_dict()
+    links = []
+    for rel, number in pages.items():
+        query = urlencode({**args, "page": number, "per_page": per_page})
+        links.append(f'<{request.path}?{query}>; rel="{rel}"')
+    g.link_header = ", ".join(links)
+    start = (page - 1) * per_page
+    return {
+        "items": items[start : start + per_page],
+        "pagination": {"page": page, "per_page": per_page, "total": total, "total_pages": total_pages},
+    }
+
+
+__all__ = ["Api", "Blueprint", "MethodView", "PaginationSchema", "Schema", "abort", "paginate"]

@@ -1,0 +1,7 @@
+"""Version 1 of the API: one blueprint per resource family, all under ``/v1``."""
+
+from __future__ import annotations
+
+from api.v1 import briefs, index
+
+BLUEPRINTS = (index.blp, briefs.blp)

@@ -1,0 +1,114 @@
+"""Briefs, their sections and their typed elements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.corpus.blocks import BLOCK_TYPES, BlockType
+from api.corpus.model import Brief
+from api.rest import Blueprint, MethodView, abort, paginate
+from api.store import current_corpus
+from schemas.briefs import ELEMENT_SCHEMAS, BriefSchema, BriefSummarySchema, SectionSchema
+from schemas.paging import PageQuerySchema, page_schema
+from schemas.queries import BriefQuerySchema
+
+blp = Blueprint("briefs", __name__, url_prefix="/v1/briefs", description="Briefs, their sections and typed elements.")
+
+
+def find_brief(brief_id: str) -> Brief:
+    """The brief, or a 404 problem."""
+    brief = current_corpus().briefs.get(brief_id)
+    if brief is None:
+        abort(404, f"No brief '{brief_id}'.")
+    return brief  # type: ignore[return-value]
+
+
+def _sort_key(sort: str) -> Any:
+    field = sort.lstrip("-")
+    return lambda brief: (getattr(brief, field), brief.id)
+
+
+@blp.route("")
+class Briefs(MethodView):
+    @blp.doc(operationId="listBriefs")
+    @blp.arguments(BriefQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(BriefSummarySchema))
+    @blp.paginated
+    def get(self, page: int, per_page: int, sort: str, **filters: Any) -> dict[str, Any]:
+        """List briefs, newest first unless sorted otherwise."""
+        briefs = [b for b in current_corpus().briefs.values() if _matches(b, **filters)]
+        briefs.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
+        return paginate(briefs, page, per_page)
+
+
+def _matches(brief: Brief, tag: str | None = None, published_from: Any = None, published_to: Any = None) -> bool:
+    return (
+        (tag is None or tag in brief.tags)
+        and (published_from is None or brief.published >= published_from)
+        and (published_to is None or brief.published <= published_to)
+    )
+
+
+@blp.route("/<brief_id>")
+class BriefsById(MethodView):
+    @blp.doc(operationId="getBrief")
+    @blp.response(200, BriefSchema)
+    def get(self, brief_id: str) -> Brief:
+        """Get a whole brief: front matter, counts, and sections with their typed elements."""
+        return find_brief(brief_id)
+
+
+@blp.route("/<brief_id>/sections")
+class BriefSections(MethodView):
+    @blp.doc(operationId="listBriefSections")
+    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(SectionSchema))
+    @blp.paginated
+    def get(self, brief_id: str, page: int, per_page: int) -> dict[str, Any]:
+        """List a brief's sections in document order, subsections after their parent."""
+        return paginate(find_brief(brief_id).sections, page, per_page)
+
+
+@blp.route("/<brief_id>/sections/<section_id>")
+class BriefSectionsById(MethodView):
+    @blp.doc(operationId="getBriefSection")
+    @blp.response(200, SectionSchema)
+    def get(self, brief_id: str, section_id: str) -> Any:
+        """Get one section of a brief."""
+        section = next((s for s in find_brief(brief_id).sections if s.id == section_id), None)
+        if section is None:
+            abort(404, f"No section '{section_id}' in brief '{brief_id}'.")
+        return section
+
+
+def _register_element_views(block_type: BlockType) -> None:
+    """Add the list and item views of one block type, e.g. ``/factors`` and ``/factors/{element_id}``."""
+    schema = ELEMENT_SCHEMAS[block_type.name]
+    name = "".join(word.title() for word in block_type.collection.split("-"))
+
+    @blp.doc(operationId=f"listBrief{name}")
+    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(schema))
+    @blp.paginated
+    def list_elements(self: MethodView, brief_id: str, page: int, per_page: int) -> dict[str, Any]:
+        return paginate(find_brief(brief_id).elements_of_type(block_type.name), page, per_page)
+
+    @blp.doc(operationId=f"getBrief{name.removesuffix('s')}")
+    @blp.response(200, schema)
+    def get_element(self: MethodView, brief_id: str, element_id: str) -> Any:
+        element = next((e for e in find_brief(brief_id).elements_of_type(block_type.name) if e.id == element_id), None)
+        if element is None:
+            abort(404, f"No {block_type.name} '{element_id}' in brief '{brief_id}'.")
+        return element
+
+    plural = block_type.collection.replace("-", " ")
+    list_elements.__doc__ = f"List a brief's {plural} in document order."
+    get_element.__doc__ = f"Get one of a brief's {plural}."
+    blp.route(f"/<brief_id>/{block_type.collection}")(type(f"Brief{name}", (MethodView,), {"get": list_elements}))
+    blp.route(f"/<brief_id>/{block_type.collection}/<element_id>")(
+        type(f"Brief{name}ById", (MethodView,), {"get": get_element})
+    )
+
+
+for _block_type in BLOCK_TYPES.values():
+    _register_element_views(_block_type)

@@ -1,0 +1,22 @@
+"""gunicorn settings for Briefs API (``make serve``). Every value can be overridden
+on the command line or with ``GUNICORN_CMD_ARGS``."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BRIEFS_BIND", "127.0.0.1:8000")
+# Sync workers, cores + 1: the most predictable latency tails for CPU-bound JSON.
+workers = int(os.environ.get("BRIEFS_WORKERS", multiprocessing.cpu_count() + 1))
+worker_class = "sync"
+# Load the corpus once in the master, before fork: workers share its memory.
+preload_app = True
+timeout = 30
+graceful_timeout = 20
+keepalive = 2
+max_requests = 5000
+max_requests_jitter = 500
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+accesslog = "-"
+errorlog = "-"

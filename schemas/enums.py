@@ -1,0 +1,34 @@
+"""Enumerations that become named OpenAPI components, so SDKs get one class per enum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, validate
+
+from api.corpus.blocks import BLOCK_TYPES
+from api.corpus.entities import ACTOR_KINDS
+
+
+class NamedEnum(fields.String):
+    """A string restricted to ``values``, documented as ``#/components/schemas/<component>``."""
+
+    component: str = ""
+    values: tuple[str, ...] = ()
+    doc: str = ""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.OneOf(self.values), **kwargs)
+
+
+def named_enum(component: str, values: tuple[str, ...], doc: str) -> type[NamedEnum]:
+    """A :class:`NamedEnum` field class for one enumeration."""
+    return type(f"{component}Field", (NamedEnum,), {"component": component, "values": values, "doc": doc})
+
+
+ElementType = named_enum("ElementType", tuple(BLOCK_TYPES), "The type of a typed block.")
+ActorKind = named_enum("ActorKind", ACTOR_KINDS, "What kind of actor it is.")
+DatePrecision = named_enum("DatePrecision", ("year", "month", "day"), "How precisely an event's date is known.")
+BriefSort = named_enum(
+    "BriefSort", ("published", "-published", "title", "-title"), "Sort order of briefs; a leading '-' reverses it."
+)

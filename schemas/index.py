@@ -1,0 +1,55 @@
+"""The API index and the health endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from schemas.common import describe
+
+
+class IndexCountsSchema(Schema):
+    """How much the corpus holds."""
+
+    briefs = fields.Integer(required=True, metadata=describe("Briefs served.", 1))
+    actors = fields.Integer(required=True, metadata=describe("Actors.", 14))
+    events = fields.Integer(required=True, metadata=describe("Events.", 5))
+    content_errors = fields.Integer(required=True, metadata=describe("Content errors; see /readyz.", 0))
+
+
+class IndexSchema(Schema):
+    """Entry point of version 1: links to every collection, versions and counts."""
+
+    api_version = fields.String(required=True, metadata=describe("Version of the API document.", "1.0.0"))
+    content_version = fields.String(
+        required=True,
+        metadata=describe("Hash of the content files served; changes when content changes.", "3df07add7a080a9d"),
+    )
+    links = fields.Dict(
+        keys=fields.String(), values=fields.String(), required=True,
+        metadata=describe("Collection name to its path.", {"briefs": "/v1/briefs"}),
+    )  # fmt: skip
+    counts = fields.Nested(IndexCountsSchema, required=True)
+    url = fields.String(required=True, metadata=describe("Its own path.", "/v1"))
+
+
+class HealthSchema(Schema):
+    """Liveness: the process answers."""
+
+    status = fields.String(required=True, metadata=describe("Always 'ok'.", "ok"))
+
+
+class ContentErrorSchema(Schema):
+    """A problem in a content file; the brief it is in is not served."""
+
+    path = fields.String(required=True, metadata=describe("The file.", "content/briefs/x.md"))
+    line = fields.Integer(required=True, metadata=describe("1-based line.", 12))
+    message = fields.String(required=True, metadata=describe("What is wrong.", "unknown block type 'factors'"))
+
+
+class ReadinessSchema(Schema):
+    """Readiness: content is loaded; lists content errors, if any."""
+
+    status = fields.String(required=True, metadata=describe("'ready' once content is loaded.", "ready"))
+    content_version = fields.String(required=True, metadata=describe("Hash of the content served.", "3df07add7a080a9d"))
+    briefs = fields.Integer(required=True, metadata=describe("Briefs served.", 1))
+    content_errors = fields.List(fields.Nested(ContentErrorSchema), required=True)

@@ -1,0 +1,111 @@
+"""The HTTP conventions, checked once on every GET route in the URL map."""
+
+from __future__ import annotations
+
+import re
+
+import flask
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from api import create_app
+from tests.conftest import ROOT
+
+_APP = create_app({"BRIEFS_CONTENT_DIR": str(ROOT / "content")})
+_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _concrete_url(client: FlaskClient, rule: str) -> str:
+    """Fill each path parameter with a real id, taken from the collection one level up."""
+    if rule.startswith("/docs/assets/"):
+        return "/docs/assets/swagger-ui.css"
+    while (match := _PARAM.search(rule)) is not None:
+        collection = rule[: match.start()].rstrip("/")
+        items = client.get(collection).get_json()["items"]
+        assert items, f"{collection} is empty: cannot test {rule}"
+        rule = rule[: match.start()] + items[0]["id"] + rule[match.end() :]
+    return rule
+
+
+GET_RULES = sorted(
+    rule.rule for rule in _APP.url_map.iter_rules() if "GET" in (rule.methods or ()) and rule.endpoint != "static"
+)
+URLS = {rule: _concrete_url(_APP.test_client(), rule) for rule in GET_RULES}
+
+
+class _ClosingClient(FlaskClient):
+    """Reads and closes every response, so static files leave no open handle."""
+
+    def open(self, *args: object, **kwargs: object) -> TestResponse:  # type: ignore[override]
+        kwargs["buffered"] = True
+        response = super().open(*args, **kwargs)  # type: ignore[arg-type]
+        response.close()
+        return response
+
+
+@pytest.fixture(scope="module")
+def conv_client() -> FlaskClient:
+    _APP.test_client_class = _ClosingClient
+    return _APP.test_client()
+
+
+@pytest.mark.parametrize("rule", GET_RULES)
+def test_get_has_strong_etag_cache_control_and_cors(conv_client: FlaskClient, rule: str) -> None:
+    response = conv_client.get(URLS[rule], headers={"Origin": "https://newsroom.example"})
+    assert response.status_code == 200
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"'), "a strong ETag"
+    assert response.headers["Cache-Control"]
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("rule", GET_RULES)
+@pytest.mark.parametrize("form", ["strong", "weak", "star", "list"])
+def test_if_none_match_gives_304_with_the_same_headers(conv_client: FlaskClient, rule: str, form: str) -> None:
+    first = conv_client.get(URLS[rule])
+    etag = first.headers["ETag"]
+    header = {"strong": etag, "weak": f"W/{etag}", "star": "*", "list": f'"other", W/{etag}'}[form]
+    second = conv_client.get(URLS[rule], headers={"If-None-Match": header})
+    assert second.status_code == 304
+    assert second.data == b""
+    assert second.headers["ETag"] == etag
+    assert second.headers["Cache-Control"] == first.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("rule", GET_RULES)
+def test_a_stale_tag_gets_the_full_answer(conv_client: FlaskClient, rule: str) -> None:
+    response = conv_client.get(URLS[rule], headers={"If-None-Match": '"stale"'})
+    assert response.status_code == 200 and response.data
+
+
+@pytest.mark.parametrize("rule", GET_RULES)
+def test_head_answers_like_get_without_a_body(conv_client: FlaskClient, rule: str) -> None:
+    get, head = conv_client.get(URLS[rule]), conv_client.head(URLS[rule])
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["ETag"] == get.headers["ETag"]
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+
+
+@pytest.mark.parametrize("rule", GET_RULES)
+def test_unknown_query_parameter_is_a_problem_naming_it(conv_client: FlaskClient, rule: str) -> None:
+    separator = "&" if "?" in URLS[rule] else "?"
+    response = conv_client.get(f"{URLS[rule]}{separator}bogus_param=1")
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json(force=True)
+    assert problem["status"] == 422 and "bogus_param" in problem["detail"]
+    assert [e["name"] for e in problem["errors"]] == ["bogus_param"]
+
+
+@pytest.mark.parametrize("rule", GET_RULES)
+def test_other_methods_are_405_problems_that_keep_allow(conv_client: FlaskClient, rule: str) -> None:
+    response = conv_client.post(URLS[rule])
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_every_route_was_given_a_url(app: flask.Flask) -> None:
+    assert len(URLS) >= 17
