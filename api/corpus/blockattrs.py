@@ -3,6 +3,7 @@ frozen element built when the div closes."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
@@ -14,12 +15,14 @@ from api.corpus.fields import SLUG_RULE, is_slug
 from api.corpus.model import Element, SourceLines
 from api.corpus.syntax import parse_attributes
 
+_TRAILING_COLONS = re.compile(r"\s*:+\s*$")
+
 if TYPE_CHECKING:
     from api.corpus.walker import Walker
 
 
 def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
-    """Check the opening fence of a div; the draft's ``type`` is None if it is unusable.
+    """Check the opening fence of a div; the draft is ``valid`` only if it has no error.
 
     A usable div renders as ``<div class="<type>" id="<id>">``; other attributes are not rendered.
     """
@@ -28,12 +31,14 @@ def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
     attrs = _read_fence_attributes(walker, token.info.strip(), line)
     if attrs is None:
         return draft
-    draft.attrs = attrs
     classes = attrs.pop("class", "").split()
     explicit_id = attrs.pop("id", None)
+    draft.attrs = attrs
+    draft.type_name = classes[0] if classes else "untyped"
     block_type = _read_type(walker, classes, line)
     if block_type is None:
         return draft
+    draft.type = block_type
     parent = walker.blocks[-1] if walker.blocks else None
     ok = _check_attributes(walker, block_type, attrs, line) & _check_parent(walker, block_type, parent, line)
     if block_type.parent == SECTION:
@@ -45,12 +50,13 @@ def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
     draft.id = explicit_id if explicit_id is not None else auto_id
     ok &= _check_id(walker, draft.id, line)
     if ok:
-        draft.type = block_type
+        draft.valid = True
         token.attrs = {"class": block_type.name, "id": draft.id}
     return draft
 
 
 def _read_fence_attributes(walker: Walker, info: str, line: int) -> dict[str, str] | None:
+    info = _TRAILING_COLONS.sub("", info)  # Pandoc allows '::: {.factor} :::'
     if info.startswith("{"):
         attrs = parse_attributes(info)
         if attrs is None:
@@ -74,7 +80,7 @@ def _read_type(walker: Walker, classes: list[str], line: int) -> BlockType | Non
         walker.sink.add(line, f"unknown block type '{classes[0]}' (known: {KNOWN_TYPES})")
         return None
     for extra in classes[1:]:
-        walker.sink.add(line, f"extra class '.{extra}' on a {block_type.name} block: a block has one class, its type")
+        walker.sink.add(line, f"extra class '.{extra}' on {a(block_type.name)} block: a block has one class, its type")
     return block_type
 
 
@@ -83,7 +89,7 @@ def _check_attributes(walker: Walker, block_type: BlockType, attrs: dict[str, st
     known = ", ".join(sorted({"id", *block_type.attributes}))
     for key, value in attrs.items():
         if key not in block_type.attributes:
-            walker.sink.add(line, f"unknown attribute '{key}' on a {block_type.name} block (known: {known})")
+            walker.sink.add(line, f"unknown attribute '{key}' on {a(block_type.name)} block (known: {known})")
             ok = False
         elif key in ("priority-for", "actor"):
             for actor_id in value.split():
@@ -97,21 +103,23 @@ def _check_attributes(walker: Walker, block_type: BlockType, attrs: dict[str, st
 
 
 def _check_parent(walker: Walker, block_type: BlockType, parent: BlockDraft | None, line: int) -> bool:
-    parent_name = parent.type.name if parent and parent.type else (parent.attrs.get("class") if parent else None)
     if block_type.parent == SECTION and parent is not None:
         walker.sink.add(
-            line, f"a {block_type.name} block must stand directly in a section, not inside a {parent_name} block"
+            line, f"{a(block_type.name)} block must stand directly in a section, not inside {a(parent.type_name)} block"
         )
         return False
-    if block_type.parent != SECTION and (
-        parent is None or parent.type is None or parent.type.name != block_type.parent
-    ):
-        where = f"inside a {parent_name} block" if parent else "directly in a section"
+    if block_type.parent != SECTION and (parent is None or parent.type_name != block_type.parent):
+        where = f"inside {a(parent.type_name)} block" if parent else "directly in a section"
         walker.sink.add(
-            line, f"a {block_type.name} must stand directly inside an {block_type.parent} block, not {where}"
+            line, f"{a(block_type.name)} must stand directly inside {a(block_type.parent)} block, not {where}"
         )
         return False
     return True
+
+
+def a(noun: str) -> str:
+    """The noun with its indefinite article: 'a factor', 'an expectation'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _check_id(walker: Walker, block_id: str, line: int) -> bool:

@@ -19,7 +19,7 @@ from api.corpus.walker import Walker
 
 FILE_MAX_BYTES = 1024 * 1024
 WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
-_FENCE_LINE = re.compile(r"[ \t]*(:{3,})[ \t]*")
+_FENCE = re.compile(r" {0,3}(:{3,})(.*)")
 _PARSER = create_parser()
 
 
@@ -75,7 +75,8 @@ def _decode(data: bytes, sink: ErrorSink) -> str:
             except UnicodeDecodeError as exc:
                 sink.add(number, f"invalid UTF-8 at byte {exc.start + 1} of the line; save the file as UTF-8")
         text = data.decode("utf-8", errors="replace")
-    return text.removeprefix("\ufeff")
+    # markdown-it reads \r\n and \r as line ends too; so must the fence checks that split lines.
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _tokenize(text: str, sink: ErrorSink) -> list[Token]:
@@ -96,20 +97,47 @@ def _tokenize(text: str, sink: ErrorSink) -> list[Token]:
 
 
 def _unclosed_divs(tokens: list[Token], lines: list[str]) -> list[int]:
-    """0-based lines of div fences that markdown-it closed only at the end of their parent."""
+    """0-based lines of div fences that are never closed.
+
+    Authors nest blocks with a longer fence outside, so a bare fence closes the
+    innermost open div of the same length (else the innermost shorter one);
+    divs opened inside the one it closes were never closed. Code is skipped.
+    """
+    code = {line for t in tokens if t.type in ("fence", "code_block") and t.map for line in range(*t.map)}
+    open_fences: list[tuple[int, int]] = []
     unclosed: list[int] = []
+    for number, line in enumerate(lines):
+        match = _FENCE.fullmatch(line) if number not in code else None
+        if match is None:
+            continue
+        length = len(match.group(1))
+        if match.group(2).strip(" \t:"):
+            open_fences.append((number, length))
+            continue
+        lengths = [opened for _, opened in open_fences]
+        target = next((i for i in reversed(range(len(lengths))) if lengths[i] == length), None)
+        if target is None:
+            target = next((i for i in reversed(range(len(lengths))) if lengths[i] < length), None)
+        if target is not None:
+            unclosed += [opened for opened, _ in open_fences[target + 1 :]]
+            del open_fences[target:]
+    unclosed += [number for number, _ in open_fences]
+    # Only once the fences pair up can markdown-it's own reading blame a same-length nested fence.
+    return sorted(unclosed) if unclosed else _closed_by_parent(tokens)
+
+
+def _closed_by_parent(tokens: list[Token]) -> list[int]:
+    """Divs that markdown-it ended only because their parent ended (same-length nested fences)."""
+    found: list[int] = []
     parents: list[int] = []
     for token in tokens:
         if token.type == f"container_{DIV}_open" and token.map:
-            end = token.map[1]
-            match = _FENCE_LINE.fullmatch(lines[end]) if end < len(lines) else None
-            shares_parent_close = bool(parents) and parents[-1] == end
-            if match is None or len(match.group(1)) < len(token.markup) or shares_parent_close:
-                unclosed.append(token.map[0])
-            parents.append(end)
+            if parents and parents[-1] == token.map[1]:
+                found.append(token.map[0])
+            parents.append(token.map[1])
         elif token.type == f"container_{DIV}_close" and parents:
             parents.pop()
-    return unclosed
+    return found
 
 
 def _read_front_matter(

@@ -43,6 +43,8 @@ class SectionDraft(Span):
 @dataclass(slots=True)
 class BlockDraft(Span):
     type: BlockType | None = None
+    type_name: str = "untyped"
+    valid: bool = False
     id: str = ""
     attrs: dict[str, str] = field(default_factory=dict)
     ordinal: int = 0

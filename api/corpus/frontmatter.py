@@ -81,21 +81,15 @@ def parse_front_matter(
     for index, event_id in enumerate(about):
         if event_id not in entities.events:
             sink.add(line_of(fields.list("about"), index), f"'about' names unknown event '{event_id}'")
+    # Every field is checked before giving up, so that all errors of the file are reported.
+    revision, summary, authors = _read_revision(fields), fields.string("summary"), _read_authors(fields)
+    publisher, language, tags = fields.string("publisher"), _read_language(fields), fields.slug_list("tags")
     if brief_id is None or title is None or published is None:
         return None
     return FrontMatter(
-        id=brief_id,
-        title=title,
-        published=published,
-        updated=updated,
-        revision=_read_revision(fields),
-        summary=fields.string("summary"),
-        authors=_read_authors(fields),
-        publisher=fields.string("publisher"),
-        language=_read_language(fields),
-        tags=fields.slug_list("tags"),
-        about=about,
-    )
+        id=brief_id, title=title, published=published, updated=updated, revision=revision, summary=summary,
+        authors=authors, publisher=publisher, language=language, tags=tags, about=about,
+    )  # fmt: skip
 
 
 def _read_id(fields: FieldReader, stem: str) -> str | None:

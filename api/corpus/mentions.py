@@ -6,6 +6,7 @@ ties its words to an entity. The brackets and braces go; the words stay.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markdown_it.token import Token
@@ -29,7 +30,9 @@ class SpanHit:
     end: int
     """Offset past the last character."""
     line: int
-    """1-based file line."""
+    """1-based file line on which the span starts."""
+    line_end: int
+    """1-based file line on which the span ends."""
 
 
 def read_inline(token: Token, entities: Entities, sink: ErrorSink) -> tuple[str, list[SpanHit]]:
@@ -44,11 +47,15 @@ def read_inline(token: Token, entities: Entities, sink: ErrorSink) -> tuple[str,
     line = line_span(token)[0]
     open_spans: list[tuple[Token, int, int]] = []
     hits: list[SpanHit] = []
+    code_cursor = 0
     for child in token.children or ():
         kind = child.type
         if kind in ("text", "code_inline"):
             parts.append(child.content)
             length += len(child.content)
+        if kind == "code_inline":
+            newlines, code_cursor = _code_span_newlines(token.content, child, code_cursor)
+            line += newlines
         elif kind in ("softbreak", "hardbreak"):
             parts.append(" " if kind == "softbreak" else "\n")
             length += 1
@@ -59,10 +66,20 @@ def read_inline(token: Token, entities: Entities, sink: ErrorSink) -> tuple[str,
             span, start, start_line = open_spans.pop()
             hit = _check_span(span, start_line, entities, sink)
             if hit is not None:
-                hits.append(SpanHit(hit[0], hit[1], start, length, start_line))
+                hits.append(SpanHit(hit[0], hit[1], start, length, start_line, line))
     text = "".join(parts)
     hits.sort(key=lambda hit: hit.start)
     return text, hits
+
+
+def _code_span_newlines(source: str, code: Token, cursor: int) -> tuple[int, int]:
+    """Line breaks inside a code span's source (markdown-it turns them into spaces), and where it ends."""
+    words = (re.escape(part) for part in code.content.split(" "))
+    pattern = re.escape(code.markup) + r"[ \n]?" + r"[ \n]".join(words)
+    match = re.compile(pattern).search(source, cursor)
+    if match is None:
+        return 0, cursor
+    return match.group().count("\n"), match.end()
 
 
 def _check_span(span: Token, line: int, entities: Entities, sink: ErrorSink) -> tuple[str, str] | None:

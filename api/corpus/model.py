@@ -60,6 +60,8 @@ class Mention:
     """Offset just past the last character in :attr:`Brief.text`."""
     line: int
     """The 1-based line of the file on which the span starts."""
+    line_end: int
+    """The 1-based line of the file on which the span ends."""
     section_id: str
     """The section that holds the span."""
     element_id: str | None

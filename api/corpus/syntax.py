@@ -40,8 +40,8 @@ def _heading_attrs_rule(state: StateCore) -> None:
             continue
         inline = tokens[index + 1]
         match = _TRAILING_ATTRS.search(inline.content)
-        if match is None:
-            continue
+        if match is None or inline.content[: match.start(1)].endswith("]"):
+            continue  # no attributes, or they belong to a bracketed span: [words]{.actor ref=x}
         try:
             _, attrs = parse(match.group(1))
         except ParseError:
@@ -69,8 +69,15 @@ def create_parser() -> MarkdownIt:
     return md
 
 
+_SINGLE_QUOTED = re.compile(r"""([A-Za-z0-9_:-]+)='([^']*)'""")
+
+
 def parse_attributes(text: str) -> dict[str, str] | None:
-    """Parse a whole ``{...}`` attribute string, or None if it is malformed."""
+    """Parse a whole ``{...}`` attribute string, or None if it is malformed.
+
+    Values may be double-quoted, single-quoted (as Pandoc allows) or bare.
+    """
+    text = _SINGLE_QUOTED.sub(lambda m: m.group(1) + '="' + m.group(2).replace('"', '\\"') + '"', text)
     try:
         end, attrs = parse(text)
     except ParseError:

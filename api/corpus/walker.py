@@ -7,7 +7,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from api.corpus.blockattrs import build_element, read_block
+from api.corpus.blockattrs import a, build_element, read_block
 from api.corpus.blocks import SECTION
 from api.corpus.drafts import NO_CHUNK, BlockDraft, SectionDraft, Span
 from api.corpus.errors import ErrorSink, line_span
@@ -82,8 +82,11 @@ class Walker:
         element_id = self.blocks[-1].id if self.blocks else None
         for hit in hits:
             self.mentions.append(
-                Mention(hit.kind, hit.ref, text[hit.start : hit.end], start + hit.start, start + hit.end,
-                        hit.line, self.section.id, element_id)
+                Mention(
+                    kind=hit.kind, ref=hit.ref, exact=text[hit.start : hit.end], start=start + hit.start,
+                    end=start + hit.end, line=hit.line, line_end=hit.line_end, section_id=self.section.id,
+                    element_id=element_id,
+                )
             )  # fmt: skip
             for span in (self.section, *self.blocks):
                 (span.actors if hit.kind == "actor" else span.events)[hit.ref] = None
@@ -138,10 +141,11 @@ class Walker:
             self.sink.add(line, "a '#' heading is not allowed in the body: the title belongs in the front matter")
         elif level <= 3 and self.blocks:
             self.sink.add(
-                line, f"a '{'#' * level}' heading cannot stand inside a {self.blocks[-1].attrs.get('class', 'fenced')} "
-                "block: close the block first"
+                line, f"a '{'#' * level}' heading cannot stand inside {a(self.blocks[-1].type_name)} block: "
+                "close the block first"
             )  # fmt: skip
-        return level in (2, 3) and not self.blocks
+        # A heading inside a block quote or a list item stays part of it.
+        return level in (2, 3) and not self.blocks and token.level == 0
 
     def _open_section(self, index: int) -> int:
         heading, inline = self.tokens[index], self.tokens[index + 1]
@@ -206,7 +210,7 @@ class Walker:
         if not self.blocks:
             return
         draft = self.blocks.pop()
-        if draft.type is None or self.section is None:
+        if draft.type is None or not draft.valid or self.section is None:
             return
         element = build_element(self, draft, index)
         self.elements.append(element)

@@ -71,20 +71,24 @@ def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
     :param first_line: the file line on which ``text`` starts
     :returns: the data, or None if the text is not valid YAML
     """
-    loader = _Loader(text, sink, first_line)
+    loader = None
     try:
+        loader = _Loader(text, sink, first_line)
         node = loader.get_single_node()
+        return None if node is None else _convert(node, loader, first_line)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
         sink.add(line, f"invalid YAML: {problem}")
-        return None
+    except RecursionError:
+        lines = text.split("\n")
+        deepest = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        sink.add(first_line + deepest, "YAML is nested too deeply")
     finally:
-        loader.dispose()
-    if node is None:
-        return None
-    return _convert(node, loader, first_line)
+        if loader is not None:
+            loader.dispose()
+    return None
 
 
 def _convert(node: yaml.Node, loader: _Loader, first_line: int) -> Any:
