@@ -5,7 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve test check lint golden bench clean
+.PHONY: serve test check lint golden bench clean deps
+
+# Debian packages the tests use (jq for the README recipes, curl); installed if missing.
+deps:
+	@command -v jq >/dev/null && command -v curl >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl; }
 
 $(BIN)/briefs: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -20,7 +25,7 @@ serve: $(BIN)/briefs
 	-$(BIN)/briefs check --content content
 	$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket --bind 127.0.0.1:$(PORT) 'api:create_app()'
 
-test: $(BIN)/briefs
+test: $(BIN)/briefs deps
 	$(BIN)/ruff check api schemas tests bench
 	$(BIN)/ruff format --check api schemas tests bench
 	$(BIN)/mypy

@@ -7,10 +7,12 @@ Views never build error bodies or headers; they look up, abort or return.
 
 from __future__ import annotations
 
+import csv
 import http
+import io
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +31,8 @@ from schemas.problems import ProblemSchema
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+JSON = "application/json"
+CSV = "text/csv"
 CACHE_CONTROL = "public, max-age=60"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -159,6 +163,8 @@ class Api(flask_smorest.Api):
         return self._query_params[key]
 
     def _reject_unknown_parameters(self) -> None:
+        if request.routing_exception is not None:
+            return  # a 404 or 405 is the better answer
         allowed = self._allowed_query()
         unknown = [name for name in request.args if name not in allowed]
         if unknown:
@@ -178,6 +184,7 @@ class Api(flask_smorest.Api):
         if link:
             response.headers["Link"] = link
         response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+        response.vary.add("Accept")
         if not response.direct_passthrough:
             response.add_etag()
             response.make_conditional(request)
@@ -247,10 +254,35 @@ class Blueprint(flask_smorest.Blueprint):
         )  # fmt: skip
         return doc
 
+    def csv(self, view: Any) -> Any:
+        """Document that a collection also answers ``text/csv``, one row per item."""
+        return self.alt_response(
+            200, schema={"type": "string"}, content_type=CSV, success=True,
+            description="CSV (Accept: text/csv or format=csv): a header row, then one row per item; not paged.",
+        )(view)  # fmt: skip
+
     def paginated(self, view: Any) -> Any:
         """Mark a view as returning a page (documents the Link header)."""
         view._apidoc = {**getattr(view, "_apidoc", {}), "paginated": True}
         return view
+
+
+def wants_csv(response_format: str | None) -> bool:
+    """True when ``format=csv`` is asked, or the Accept header prefers text/csv to JSON."""
+    if response_format:
+        return response_format == "csv"
+    return request.accept_mimetypes.best_match([JSON, CSV], default=JSON) == CSV
+
+
+def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], name: str) -> Response:
+    """A UTF-8 CSV document with a header row and one row per item."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    response = flask.current_app.response_class(buffer.getvalue(), mimetype=CSV)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
+    return response
 
 
 def paginate(items: Sequence[Any], page: int, per_page: int) -> dict[str, Any]:

@@ -8,7 +8,14 @@ from marshmallow import Schema, fields
 
 from api.corpus.blocks import BLOCK_TYPES
 from api.corpus.model import Brief, Element, Section
-from schemas.common import BriefSourceSchema, MentionsSchema, SourceLinesSchema, brief_url, describe
+from schemas.common import (
+    BriefSourceSchema,
+    ComputedNested,
+    MentionsSchema,
+    SourceLinesSchema,
+    brief_url,
+    describe,
+)
 from schemas.enums import ElementType
 
 
@@ -141,7 +148,9 @@ class BriefSummarySchema(Schema):
     about = fields.List(
         fields.String(), required=True, metadata=describe("Ids of the events it assesses.", ["sochi-meeting-2021"])
     )
-    counts = fields.Function(brief_counts, required=True, metadata=describe("Sections and typed blocks it holds."))
+    counts = ComputedNested(
+        brief_counts, CountsSchema, required=True, metadata=describe("Sections and typed blocks it holds.")
+    )
     word_count = fields.Integer(required=True, metadata=describe("Words in its plain text.", 989))
     source = fields.Nested(BriefSourceSchema, required=True)
     url = fields.Function(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from marshmallow import Schema, fields
 
 API_PREFIX = "/v1"
@@ -49,3 +52,26 @@ class MentionsSchema(Schema):
 
     actors = fields.List(fields.String(), required=True, metadata=describe("Actor ids.", ["vladimir-putin", "russia"]))
     events = fields.List(fields.String(), required=True, metadata=describe("Event ids.", ["sochi-meeting-2021"]))
+
+
+class _Computed:
+    """A field whose value is computed from the whole object, documented with its real type."""
+
+    def __init__(self, compute: Callable[[Any], Any], *args: Any, **kwargs: Any) -> None:
+        self._compute = compute
+        super().__init__(*args, **kwargs)
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return self._compute(obj)
+
+
+class ComputedString(_Computed, fields.String):
+    """A string computed from the object, such as its ``url``."""
+
+
+class ComputedInteger(_Computed, fields.Integer):
+    """An integer computed from the object."""
+
+
+class ComputedNested(_Computed, fields.Nested):
+    """A nested object computed from the object."""

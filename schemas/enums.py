@@ -32,3 +32,7 @@ DatePrecision = named_enum("DatePrecision", ("year", "month", "day"), "How preci
 BriefSort = named_enum(
     "BriefSort", ("published", "-published", "title", "-title"), "Sort order of briefs; a leading '-' reverses it."
 )
+HitType = named_enum(
+    "HitType", ("brief", "section", *BLOCK_TYPES), "What a search hit is: a brief, a section or a typed block."
+)
+ResponseFormat = named_enum("ResponseFormat", ("json", "csv"), "Representation of a collection.")

@@ -2,17 +2,88 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from typing import Any
 
+from marshmallow import ValidationError, fields, validate
+
+from api.corpus.fields import date_precision
 from schemas.common import describe
-from schemas.enums import BriefSort
+from schemas.enums import ActorKind, BriefSort, ElementType, HitType, ResponseFormat
 from schemas.paging import PageQuerySchema
+
+Q_MAX = 500
+"""Longest accepted ``q``, in characters."""
+
+
+class PartialDate(fields.String):
+    """A date of year, month or day precision: ``2021``, ``2021-05`` or ``2021-05-10``."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if date_precision(text) is None:
+            raise ValidationError("Not a date: use YYYY, YYYY-MM or YYYY-MM-DD.")
+        return text
+
+
+class SearchText(fields.String):
+    """Search words: 1 to :data:`Q_MAX` characters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(min=1, max=Q_MAX), **kwargs)
 
 
 class BriefQuerySchema(PageQuerySchema):
     """Filters and order of the brief list."""
 
     tag = fields.String(metadata=describe("Only briefs with this tag.", "diplomacy"))
+    q = SearchText(metadata=describe("Full-text search within briefs (see /v1/search for the syntax).", "Nakhichevan"))
+    actor = fields.String(metadata=describe("Only briefs that mention this actor.", "vladimir-putin"))
+    event = fields.String(metadata=describe("Only briefs about or mentioning this event.", "sochi-meeting-2021"))
     published_from = fields.Date(metadata=describe("Only briefs published on or after this date.", "2021-01-01"))
     published_to = fields.Date(metadata=describe("Only briefs published on or before this date.", "2021-12-31"))
     sort = BriefSort(load_default="-published", metadata=describe("Order; '-' reverses.", "-published"))
+
+
+class CsvQuerySchema(PageQuerySchema):
+    """Paging, plus ``format=csv`` for clients that cannot send ``Accept: text/csv``."""
+
+    format = ResponseFormat(load_default=None, metadata=describe("json or csv; overrides the Accept header.", "csv"))
+
+
+class ActorQuerySchema(PageQuerySchema):
+    """Filters of the actor list."""
+
+    kind = ActorKind(metadata=describe("Only actors of this kind.", "person"))
+    q = SearchText(metadata=describe("Words in the name, id or description; accents and case ignored.", "putin"))
+
+
+class EventQuerySchema(CsvQuerySchema):
+    """Filters of the timeline. Dates may be partial: 2021, 2021-05 or 2021-05-10."""
+
+    from_ = PartialDate(data_key="from", metadata=describe("Events that start on or after this date.", "2021"))
+    to = PartialDate(metadata=describe("Events that start on or before the end of this date.", "2021-11"))
+    actor = fields.String(metadata=describe("Events with this actor among the participants.", "vladimir-putin"))
+
+
+class ElementQuerySchema(CsvQuerySchema):
+    """Filters of the typed blocks across briefs."""
+
+    type = ElementType(metadata=describe("Only blocks of this type.", "expectation"))
+    brief = fields.String(metadata=describe("Only blocks of this brief.", "sochi-summit-2021"))
+    actor = fields.String(
+        metadata=describe("Blocks that mention this actor, or strategy elements of it.", "azerbaijan")
+    )
+    event = fields.String(metadata=describe("Blocks that mention this event.", "sochi-meeting-2021"))
+    q = SearchText(
+        metadata=describe("Full-text search within the blocks (see /v1/search for the syntax).", "border demarcation")
+    )
+
+
+class SearchQuerySchema(PageQuerySchema):
+    """A full-text search."""
+
+    q = SearchText(
+        required=True,
+        metadata=describe("The query; see the operation's description for the syntax.", '"border demarcation"'),
+    )
+    type = HitType(metadata=describe("Only hits of this type.", "expectation"))

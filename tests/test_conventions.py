@@ -16,10 +16,21 @@ _APP = create_app({"BRIEFS_CONTENT_DIR": str(ROOT / "content")})
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
+def _required_query(client: FlaskClient, rule: str) -> str:
+    """Required query parameters, filled with their documented examples."""
+    operation = client.get("/openapi.json").get_json()["paths"].get(_PARAM.sub(r"{\1}", rule), {}).get("get", {})
+    required = [p for p in operation.get("parameters", []) if p["in"] == "query" and p.get("required")]
+    return "&".join(f"{p['name']}={p['schema']['example']}" for p in required)
+
+
 def _concrete_url(client: FlaskClient, rule: str) -> str:
-    """Fill each path parameter with a real id, taken from the collection one level up."""
+    """Fill each path parameter with a real id, taken from the collection one level up,
+    and each required query parameter with its documented example."""
     if rule.startswith("/docs/assets/"):
         return "/docs/assets/swagger-ui.css"
+    query = _required_query(client, rule)
+    if query:
+        return f"{rule}?{query}"
     while (match := _PARAM.search(rule)) is not None:
         collection = rule[: match.start()].rstrip("/")
         items = client.get(collection).get_json()["items"]

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from api.v1 import briefs, index
+from api.v1 import actors, briefs, elements, events, index, search
 
-BLUEPRINTS = (index.blp, briefs.blp)
+BLUEPRINTS = (index.blp, briefs.blp, elements.blp, actors.blp, events.blp, search.blp)

@@ -7,7 +7,8 @@ from typing import Any
 from api.corpus.blocks import BLOCK_TYPES, BlockType
 from api.corpus.model import Brief
 from api.rest import Blueprint, MethodView, abort, paginate
-from api.store import current_corpus
+from api.store import current, current_corpus
+from api.v1.search import briefs_matching
 from schemas.briefs import ELEMENT_SCHEMAS, BriefSchema, BriefSummarySchema, SectionSchema
 from schemas.paging import PageQuerySchema, page_schema
 from schemas.queries import BriefQuerySchema
@@ -30,20 +31,30 @@ def _sort_key(sort: str) -> Any:
 
 @blp.route("")
 class Briefs(MethodView):
-    @blp.doc(operationId="listBriefs")
+    @blp.doc(operationId="listBriefs", responses={"400": "BAD_REQUEST"})
     @blp.arguments(BriefQuerySchema, location="query", as_kwargs=True)
     @blp.response(200, page_schema(BriefSummarySchema))
     @blp.paginated
     def get(self, page: int, per_page: int, sort: str, **filters: Any) -> dict[str, Any]:
         """List briefs, newest first unless sorted otherwise."""
+        q = filters.pop("q", None)
         briefs = [b for b in current_corpus().briefs.values() if _matches(b, **filters)]
+        if q is not None:
+            briefs = briefs_matching(briefs, q)
         briefs.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
         return paginate(briefs, page, per_page)
 
 
-def _matches(brief: Brief, tag: str | None = None, published_from: Any = None, published_to: Any = None) -> bool:
+def _matches(
+    brief: Brief,
+    *, tag: str | None = None, published_from: Any = None, published_to: Any = None,
+    actor: str | None = None, event: str | None = None,
+) -> bool:  # fmt: skip
+    mentioned = current().lookups.briefs_of
     return (
         (tag is None or tag in brief.tags)
+        and (actor is None or brief.id in mentioned.get(actor, ()))
+        and (event is None or brief.id in mentioned.get(event, ()))
         and (published_from is None or brief.published >= published_from)
         and (published_to is None or brief.published <= published_to)
     )

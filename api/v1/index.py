@@ -12,7 +12,13 @@ from schemas.index import IndexSchema
 
 blp = Blueprint("index", __name__, url_prefix="/v1", description="The entry point of version 1.")
 
-COLLECTIONS = {"briefs": "/v1/briefs"}
+COLLECTIONS = {
+    "briefs": "/v1/briefs",
+    "elements": "/v1/elements",
+    "actors": "/v1/actors",
+    "events": "/v1/events",
+    "search": "/v1/search",
+}
 
 
 @blp.route("")

@@ -1,0 +1,72 @@
+"""Citations: a quote pinned to its place in a brief, in the manner of W3C Web
+Annotation selectors (TextQuoteSelector and TextPositionSelector)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.corpus.model import Brief, Element, Mention, Section, SourceLines
+
+CONTEXT_CHARS = 32
+"""Characters of ``prefix`` and ``suffix`` around a quote."""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a quote stands: brief, section, block, text offsets and file lines."""
+
+    brief: Brief
+    """The brief quoted (its id, revision and sha256 pin the text)."""
+    section_id: str
+    """The section that holds the quote."""
+    element: Element | None
+    """The innermost typed block that holds it, if any."""
+    start: int
+    """Offset of the quote in :attr:`Brief.text`."""
+    end: int
+    """Offset just past the quote."""
+    line_start: int
+    """First file line of the quote (or of the block or section that holds it)."""
+    line_end: int
+    """Last file line."""
+
+    @property
+    def brief_id(self) -> str:
+        """The brief's id."""
+        return self.brief.id
+
+    @property
+    def element_id(self) -> str | None:
+        """The block's id, if the quote is inside one."""
+        return self.element.id if self.element else None
+
+    @property
+    def source(self) -> SourceLines:
+        """The file lines of the quote."""
+        return SourceLines(self.brief.source.path, self.line_start, self.line_end)
+
+    @property
+    def exact(self) -> str:
+        """The quoted text, exactly as it stands at ``start``."""
+        return self.brief.text[self.start : self.end]
+
+    @property
+    def prefix(self) -> str:
+        """Up to :data:`CONTEXT_CHARS` characters before the quote."""
+        return self.brief.text[max(0, self.start - CONTEXT_CHARS) : self.start]
+
+    @property
+    def suffix(self) -> str:
+        """Up to :data:`CONTEXT_CHARS` characters after the quote."""
+        return self.brief.text[self.end : self.end + CONTEXT_CHARS]
+
+
+def cite_mention(brief: Brief, mention: Mention, element: Element | None) -> Citation:
+    """The citation of one mention span."""
+    return Citation(brief, mention.section_id, element, mention.start, mention.end, mention.line, mention.line_end)
+
+
+def cite_range(brief: Brief, section: Section, element: Element | None, start: int, end: int) -> Citation:
+    """The citation of a run of text inside a section or block, with that block's lines."""
+    lines = (element or section).source
+    return Citation(brief, section.id, element, start, end, lines.line_start, lines.line_end)

@@ -1,0 +1,345 @@
+"""Full-text search over briefs, sections and typed blocks.
+
+What ``q`` accepts
+------------------
+
+Every brief (its title, summary and text), every section (its heading and
+text) and every typed block (its title and text; a scenario is a block of its
+own) is a hit of its own. Matching ignores case and diacritics ("zurich"
+finds "Zürich") and compares English word stems ("negotiating" finds
+"negotiations").
+
+- **Plain words**, such as ``border demarcation``, find every hit that
+  contains *any* of the words. Hits containing the words as an exact phrase,
+  in order, come first; then hits containing all the words; then the rest.
+  Within each group the most relevant hits (BM25; a title counts more than a
+  summary, and a summary more than the text) come first. Punctuation inside a
+  plain word is safe: ``don't`` and ``Armenian-Azerbaijani`` are searched as
+  written.
+- **FTS5 query syntax** is used as written and ordered by relevance alone as
+  soon as ``q`` contains a double quote, a parenthesis, ``*``, ``:`` or ``^``,
+  a word starting with ``-``, or one of the upper-case operators ``AND``,
+  ``OR``, ``NOT`` and ``NEAR``: ``"exact phrase"``, ``diplom*``,
+  ``russia NOT eu``, ``NEAR(border demarcation, 5)``, ``(sochi OR brussels) AND meeting``,
+  and the column filters ``title:``, ``summary:`` and ``text:``
+  (``title:diplomacy``); see https://www.sqlite.org/fts5.html#full_text_query_syntax.
+  A prefix matches the start of a word's stem: ``negoti*`` finds "negotiate"
+  and "negotiations", ``negotiat*`` finds nothing.
+
+A query with no word in it, or one that FTS5 cannot parse, is rejected as a
+syntax error. Each hit carries a snippet of its text with the matched words
+marked, and the offsets of its first match in the brief's plain text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from api.corpus.loader import Corpus
+
+# One SQLite FTS5 table holds every hit. It is built in memory when the corpus loads and
+# kept as a serialized image (or written to a file); each thread of each process searches
+# its own read-only connection, because SQLite connections must not cross fork().
+HIT_TYPES = ("brief", "section", "factor", "expectation", "scenario", "strategy-element")
+"""The kinds of search hit: a whole brief, a section, or one of the block types."""
+
+_SCHEMA = """
+CREATE VIRTUAL TABLE docs USING fts5(
+    title, summary, text,
+    type UNINDEXED, brief_id UNINDEXED, section_id UNINDEXED, element_id UNINDEXED, base UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+)
+"""
+_INSERT = "INSERT INTO docs(rowid, title, summary, text, type, brief_id, section_id, element_id, base) VALUES ({})"
+# The rowid encodes the hit type (rowid % len(HIT_TYPES)), so that ranking and filtering every
+# match never reads the stored rows: reading an UNINDEXED column loads the whole row, text and all.
+# Weights of title, summary and text in bm25(); lower bm25 is better, so the score negates it.
+_RANK = "SELECT rowid, -bm25(docs, 10.0, 4.0, 1.0) FROM docs WHERE docs MATCH ?"
+_ROWIDS = "SELECT rowid FROM docs WHERE docs MATCH ?"
+_DETAILS = """
+SELECT rowid, type, brief_id, section_id, element_id, title, base,
+       highlight(docs, 2, :open, :close),
+       snippet(docs, 2, :open, :close, '…', :tokens),
+       snippet(docs, -1, :open, :close, '…', :tokens)
+FROM docs WHERE docs MATCH :match AND rowid IN (SELECT value FROM json_each(:rowids))
+"""
+_OPEN, _CLOSE = "\x02", "\x03"
+"""Sentinels that highlight() and snippet() put around matches; content never holds them."""
+_SCRUB = str.maketrans({"\x00": " ", _OPEN: " ", _CLOSE: " "})
+"""Replaces sentinels (and NUL) in content one for one, so offsets stay valid."""
+_SNIPPET_TOKENS = 24
+_FTS_CHARS = re.compile(r'["()*:^]')
+_FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_WORD = re.compile(r"[^\W_]")
+_SYNTAX_HELP = (
+    'Search with plain words, or with FTS5 syntax: "exact phrase", prefix*, AND, OR, NOT, NEAR(a b), '
+    "parentheses and the column filters title:, summary: and text:; put a word with punctuation in double quotes."
+)
+
+
+_Row = tuple[str | None, str | None, str | None, str, str, str | None, str | None, int]
+"""title, summary, text, type, brief_id, section_id, element_id, base."""
+
+
+class SearchSyntaxError(ValueError):
+    """A query FTS5 cannot parse; the message explains the query syntax to an API user."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One brief, section or block that matches a query."""
+
+    type: str
+    """One of :data:`HIT_TYPES`."""
+    brief_id: str
+    """The brief that holds the hit."""
+    section_id: str | None
+    """The section that holds the hit; None for a brief hit."""
+    element_id: str | None
+    """The block's id; None for brief and section hits."""
+    title: str | None
+    """The brief title, section heading or block title."""
+    snippet: str
+    """HTML-escaped text around the best match, matches in ``<mark>``, cut text marked with "…"."""
+    score: float
+    """Relevance (negated BM25): higher is better."""
+    match_start: int | None
+    """Offset in :attr:`Brief.text` of the first match in the hit's text; None if only a title matched."""
+    match_end: int | None
+    """Offset in :attr:`Brief.text` just past that match."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A query translated for FTS5."""
+
+    match: str
+    """The expression that selects and ranks hits."""
+    tiers: tuple[str, ...] = ()
+    """Expressions whose hits rank first, in order, ahead of the rest."""
+    highlight: str = ""
+    """The expression for highlights and snippets, if not :attr:`match`."""
+
+
+class _Connections(threading.local):
+    """One read-only connection per thread, remembered with the process that opened it."""
+
+    pid: int = -1
+    conn: sqlite3.Connection | None = None
+
+
+class SearchIndex:
+    """A full-text index of a corpus, built once and then only searched.
+
+    :param corpus: The corpus to index; it is read here and never again.
+    :param path: A database file to write (atomically) and search; by default the index
+        lives in memory, and each thread of each process searches its own copy.
+    """
+
+    def __init__(self, corpus: Corpus, path: str | None = None) -> None:
+        conn = _build(corpus)
+        try:
+            image = conn.serialize()
+        finally:
+            conn.close()
+        self._image: bytes | None = None
+        self._uri: str | None = None
+        if path is None:
+            self._image = image
+        else:
+            _write_atomically(image, Path(path))
+            self._uri = Path(path).resolve().as_uri() + "?mode=ro"
+        self._local = _Connections()
+        self._inherited: list[sqlite3.Connection] = []
+
+    def search(
+        self, q: str, *, types: frozenset[str] | None = None, limit: int = 20, offset: int = 0
+    ) -> tuple[int, list[SearchHit]]:
+        """Total number of hits and one page of them, best first.
+
+        :param q: The query; see this module's documentation.
+        :param types: Only hits of these :data:`HIT_TYPES`; all types if None.
+        :param limit: At most this many hits on the page.
+        :param offset: Hits to skip before the page.
+        :raises SearchSyntaxError: If ``q`` has no word or FTS5 cannot parse it.
+        :raises ValueError: If ``limit`` or ``offset`` is negative.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        query = _translate(q)
+        conn = self._connection()
+        try:
+            ranked = _rank(conn, query, types)
+            page = ranked[offset : offset + limit]
+            hits = _details(conn, query, page) if page else []
+        except sqlite3.Error as exc:
+            raise SearchSyntaxError(_explain(exc)) from exc
+        return len(ranked), hits
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened anew in a forked child."""
+        local = self._local
+        if local.conn is None or local.pid != os.getpid():
+            if local.conn is not None:
+                # SQLite connections must not cross fork(): one inherited from the parent is
+                # neither used nor closed, only kept from the garbage collector.
+                self._inherited.append(local.conn)
+            local.conn = self._open()
+            local.pid = os.getpid()
+        return local.conn
+
+    def _open(self) -> sqlite3.Connection:
+        if self._uri is not None:
+            return sqlite3.connect(self._uri, uri=True)
+        conn = sqlite3.connect(":memory:")
+        assert self._image is not None
+        conn.deserialize(self._image)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+
+def _build(corpus: Corpus) -> sqlite3.Connection:
+    """A fresh in-memory database holding the whole index."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute(_SCHEMA)
+    codes = {name: code for code, name in enumerate(HIT_TYPES)}
+    rows = ((i * len(HIT_TYPES) + codes[row[3]], *row) for i, row in enumerate(_rows(corpus)))
+    conn.executemany(_INSERT.format(", ".join("?" * 9)), rows)
+    conn.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+    conn.commit()
+    return conn
+
+
+def _rows(corpus: Corpus) -> Iterator[_Row]:
+    """One row per brief, section and block: indexed columns, then the hit's identity and base offset."""
+    for brief in corpus.briefs.values():
+        yield (_scrub(brief.title), _scrub(brief.summary), _scrub(brief.text), "brief", brief.id, None, None, 0)
+        for s in brief.sections:
+            yield (_scrub(s.title), None, _scrub(s.text), "section", brief.id, s.id, None, s.start)
+        for e in brief.elements:
+            yield (_scrub(e.title), None, _scrub(e.text), e.type, brief.id, e.section_id, e.id, e.start)
+
+
+def _scrub(text: str | None) -> str | None:
+    return None if text is None else text.translate(_SCRUB)
+
+
+def _write_atomically(image: bytes, path: Path) -> None:
+    """Write the database next to ``path`` and move it into place, so readers see the old file or the new one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(image)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _translate(q: str) -> _Query:
+    """Check ``q`` and turn it into FTS5 expressions."""
+    if "\x00" in q:
+        raise SearchSyntaxError(f"q must not contain NUL characters. {_SYNTAX_HELP}")
+    try:
+        q.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SearchSyntaxError(f"q must be valid Unicode text. {_SYNTAX_HELP}") from None
+    words = q.split()
+    if not words:
+        raise SearchSyntaxError(f"q must contain at least one word. {_SYNTAX_HELP}")
+    if q.lstrip().startswith("*"):
+        # FTS5 reads a leading "*" as one of its internal "special queries".
+        raise SearchSyntaxError(f"q must not start with *; * marks a prefix, as in diplom*. {_SYNTAX_HELP}")
+    if any(_FTS_CHARS.search(w) or w.startswith("-") or w in _FTS_OPERATORS for w in words):
+        return _Query(q)
+    return _plain_query(words)
+
+
+def _plain_query(words: list[str]) -> _Query:
+    """Any of the words; the exact phrase first, then all the words."""
+    quoted = [_quote(w) for w in words if _WORD.search(w)]
+    if not quoted:
+        raise SearchSyntaxError(f"q must contain at least one word. {_SYNTAX_HELP}")
+    any_word = " OR ".join(quoted)
+    if len(quoted) == 1:
+        return _Query(any_word)
+    phrase = _quote(" ".join(w for w in words if _WORD.search(w)))
+    return _Query(any_word, (phrase, " AND ".join(quoted)), f"{phrase} OR {any_word}")
+
+
+def _quote(text: str) -> str:
+    """An FTS5 string: double quotes around, inner double quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _rank(conn: sqlite3.Connection, query: _Query, types: frozenset[str] | None) -> list[tuple[int, float]]:
+    """Rowids and scores of every hit, best first."""
+    rows: list[tuple[int, float]] = conn.execute(_RANK, (query.match,)).fetchall()
+    if types is None:
+        scored = rows
+    else:
+        codes = {code for code, name in enumerate(HIT_TYPES) if name in types}
+        scored = [(rowid, score) for rowid, score in rows if rowid % len(HIT_TYPES) in codes]
+    tier_of: dict[int, int] = {}
+    for tier, expression in reversed(list(enumerate(query.tiers)) if scored else []):
+        tier_of.update((rowid, tier) for (rowid,) in conn.execute(_ROWIDS, (expression,)))
+    rest = len(query.tiers)
+    return sorted(scored, key=lambda item: (tier_of.get(item[0], rest), -item[1], item[0]))
+
+
+def _details(conn: sqlite3.Connection, query: _Query, page: list[tuple[int, float]]) -> list[SearchHit]:
+    """Hits for one page of ranked rowids, in the page's order."""
+    params = {
+        "open": _OPEN,
+        "close": _CLOSE,
+        "tokens": _SNIPPET_TOKENS,
+        "match": query.highlight or query.match,
+        "rowids": json.dumps([rowid for rowid, _ in page]),
+    }
+    rows = {row[0]: row for row in conn.execute(_DETAILS, params)}
+    return [_hit(rows[rowid], score) for rowid, score in page if rowid in rows]
+
+
+def _hit(row: tuple[object, ...], score: float) -> SearchHit:
+    _, type_, brief_id, section_id, element_id, title, base, highlighted, text_snippet, best_snippet = row
+    assert isinstance(highlighted, str | None) and isinstance(base, int)
+    start = (highlighted or "").find(_OPEN)
+    end = (highlighted or "").find(_CLOSE, start)
+    snippet = str(text_snippet) if _OPEN in str(text_snippet) else str(best_snippet or "")
+    return SearchHit(
+        type=str(type_),
+        brief_id=str(brief_id),
+        section_id=None if section_id is None else str(section_id),
+        element_id=None if element_id is None else str(element_id),
+        title=None if title is None else str(title),
+        snippet=_mark(snippet),
+        score=score,
+        match_start=base + start if start >= 0 else None,
+        # The end in the highlighted text counts the opening sentinel once.
+        match_end=base + end - 1 if start >= 0 and end >= 0 else None,
+    )
+
+
+def _mark(snippet: str) -> str:
+    """Escape a snippet for HTML and turn its sentinels into ``<mark>`` elements."""
+    return html.escape(snippet).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def _explain(exc: sqlite3.Error) -> str:
+    detail = str(exc).removeprefix("fts5: ")
+    if len(detail) > 60:
+        detail = detail[:60] + "…"
+    return f"q is not a valid search ({detail}). {_SYNTAX_HELP}"

@@ -1,0 +1,72 @@
+"""Actors, and every place a brief mentions one."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from api.corpus.lookups import ActorEntry
+from api.rest import Blueprint, MethodView, abort, csv_response, paginate, wants_csv
+from api.store import current
+from schemas.entities import MENTION_CSV_COLUMNS, ActorSchema, MentionSchema, mention_row
+from schemas.paging import page_schema
+from schemas.queries import ActorQuerySchema, CsvQuerySchema
+
+blp = Blueprint("actors", __name__, url_prefix="/v1/actors", description="People, states, organisations and places.")
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, for forgiving matches: "Zurich" matches "Zürich"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def find_actor(actor_id: str) -> ActorEntry:
+    """The actor, or a 404 problem."""
+    entry = current().lookups.actors.get(actor_id)
+    if entry is None:
+        abort(404, f"No actor '{actor_id}'.")
+    return entry  # type: ignore[return-value]
+
+
+def _matches(entry: ActorEntry, kind: str | None, q: str | None) -> bool:
+    actor = entry.actor
+    words = fold(" ".join((actor.id, actor.name, actor.description or ""))) if q else ""
+    return (kind is None or actor.kind == kind) and (q is None or all(w in words for w in fold(q).split()))
+
+
+@blp.route("")
+class Actors(MethodView):
+    @blp.doc(operationId="listActors")
+    @blp.arguments(ActorQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(ActorSchema))
+    @blp.paginated
+    def get(self, page: int, per_page: int, kind: str | None = None, q: str | None = None) -> dict[str, Any]:
+        """List actors by name, with how often briefs mention them."""
+        entries = [e for e in current().lookups.actors.values() if _matches(e, kind, q)]
+        return paginate(entries, page, per_page)
+
+
+@blp.route("/<actor_id>")
+class ActorsById(MethodView):
+    @blp.doc(operationId="getActor")
+    @blp.response(200, ActorSchema)
+    def get(self, actor_id: str) -> ActorEntry:
+        """Get an actor, with counts of its mentions and of the briefs that mention it."""
+        return find_actor(actor_id)
+
+
+@blp.route("/<actor_id>/mentions")
+class ActorMentions(MethodView):
+    @blp.doc(operationId="listActorMentions")
+    @blp.arguments(CsvQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(MentionSchema))
+    @blp.csv
+    @blp.paginated
+    def get(self, actor_id: str, page: int, per_page: int, format: str | None = None) -> Any:
+        """List every place a brief mentions the actor, each with a citation to paste."""
+        find_actor(actor_id)
+        citations = current().lookups.citations_of.get(actor_id, ())
+        if wants_csv(format):
+            return csv_response(map(mention_row, citations), MENTION_CSV_COLUMNS, f"{actor_id}-mentions")
+        return paginate(citations, page, per_page)

@@ -1,0 +1,74 @@
+"""Typed blocks across all briefs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.corpus.blocks import BLOCK_TYPES
+from api.corpus.model import Element
+from api.rest import Blueprint, MethodView, csv_response, paginate, wants_csv
+from api.store import current
+from api.v1.search import run_search
+from schemas.briefs import ElementSchema, element_url
+from schemas.paging import page_schema
+from schemas.queries import ElementQuerySchema
+
+blp = Blueprint("elements", __name__, url_prefix="/v1/elements", description="Typed blocks across all briefs.")
+
+ELEMENT_CSV_COLUMNS = (
+    "brief_id",
+    "id",
+    "type",
+    "section_id",
+    "ordinal",
+    "title",
+    "text",
+    "line_start",
+    "line_end",
+    "url",
+)
+
+
+def _row(element: Element) -> dict[str, Any]:
+    return {
+        "brief_id": element.brief_id, "id": element.id, "type": element.type, "section_id": element.section_id,
+        "ordinal": element.ordinal, "title": element.title, "text": element.text,
+        "line_start": element.source.line_start, "line_end": element.source.line_end, "url": element_url(element),
+    }  # fmt: skip
+
+
+def select_elements(type: str | None = None, brief: str | None = None, actor: str | None = None,
+                    event: str | None = None, q: str | None = None) -> list[Element]:  # fmt: skip
+    """The blocks that pass every filter, briefs newest first and blocks in document order."""
+    lookups = current().lookups
+    found = None
+    if q is not None:
+        types = frozenset({type}) if type else frozenset(BLOCK_TYPES)
+        found = {(hit.brief_id, hit.element_id) for hit in run_search(q, types)[1]}
+    selected = []
+    for owner, element in lookups.elements:
+        key = (owner.id, element.id)
+        if (
+            (type is None or element.type == type)
+            and (brief is None or owner.id == brief)
+            and (actor is None or actor in lookups.element_actors[key])
+            and (event is None or event in element.mentions.events)
+            and (found is None or key in found)
+        ):
+            selected.append(element)
+    return selected
+
+
+@blp.route("")
+class Elements(MethodView):
+    @blp.doc(operationId="listElements", responses={"400": "BAD_REQUEST"})
+    @blp.arguments(ElementQuerySchema, location="query", as_kwargs=True)
+    @blp.response(200, page_schema(ElementSchema))
+    @blp.csv
+    @blp.paginated
+    def get(self, page: int, per_page: int, format: str | None = None, **filters: Any) -> Any:
+        """List typed blocks across all briefs: newest brief first, blocks in document order."""
+        elements = select_elements(**filters)
+        if wants_csv(format):
+            return csv_response(map(_row, elements), ELEMENT_CSV_COLUMNS, "elements")
+        return paginate(elements, page, per_page)

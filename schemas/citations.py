@@ -1,0 +1,59 @@
+"""Citations on mentions and search hits: paste one into an article and it still points at the words."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from api.corpus.citations import Citation
+from schemas.briefs import element_url
+from schemas.common import ComputedInteger, ComputedNested, ComputedString, SourceLinesSchema, brief_url, describe
+
+
+def citation_url(citation: Citation) -> str:
+    """Permalink to the block that holds the quote, else to its section."""
+    if citation.element is not None:
+        return element_url(citation.element)
+    return f"{brief_url(citation.brief.id)}/sections/{citation.section_id}"
+
+
+class QuoteSchema(Schema):
+    """The quoted words with their context (a W3C TextQuoteSelector)."""
+
+    exact = fields.String(required=True, metadata=describe("The quoted text.", "Vladimir Putin"))
+    prefix = fields.String(
+        required=True, metadata=describe("Up to 32 characters before it.", "convened by Russian President ")
+    )
+    suffix = fields.String(
+        required=True, metadata=describe("Up to 32 characters after it.", ". The following is a brief")
+    )
+
+
+class PositionSchema(Schema):
+    """Character offsets of the quote in the brief's plain text (a W3C TextPositionSelector)."""
+
+    start = fields.Integer(required=True, metadata=describe("Offset of the first character.", 262))
+    end = fields.Integer(required=True, metadata=describe("Offset just past the last character.", 276))
+
+
+class CitationSchema(Schema):
+    """Where quoted words stand, pinned to the revision and bytes of the brief."""
+
+    brief_id = fields.String(required=True, metadata=describe("The brief.", "sochi-summit-2021"))
+    section_id = fields.String(required=True, metadata=describe("The section.", "lead"))
+    element_id = fields.String(
+        required=True, allow_none=True, metadata=describe("The innermost typed block, or null.", None)
+    )
+    quote = ComputedNested(lambda c: c, QuoteSchema, required=True)
+    position = ComputedNested(lambda c: c, PositionSchema, required=True)
+    source = fields.Nested(SourceLinesSchema, required=True, metadata=describe("File lines of the quote."))
+    url = ComputedString(
+        citation_url,
+        required=True,
+        metadata=describe("Permalink to the block or section.", "/v1/briefs/sochi-summit-2021/sections/lead"),
+    )
+    revision = ComputedInteger(lambda c: c.brief.revision, required=True, metadata=describe("The brief's revision.", 1))
+    sha256 = ComputedString(
+        lambda c: c.brief.source.sha256,
+        required=True,
+        metadata=describe("SHA-256 of the brief's file, pinning the text.", "3df07add7a08..."),
+    )

@@ -1,0 +1,414 @@
+"""The search index: what a reader finds, in which order, and where in the brief it stands."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import statistics
+import string
+import time
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from api.corpus.blocks import BLOCK_TYPES
+from api.corpus.loader import Corpus, load_corpus
+from api.search import HIT_TYPES, SearchHit, SearchIndex, SearchSyntaxError
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_ID = "sochi-summit-2021"
+
+ENTITIES = """\
+actors:
+  - id: zurich
+    name: Zürich
+    kind: place
+  - id: geneva
+    name: Geneva
+    kind: place
+events: []
+"""
+
+ZURICH_TALKS = """\
+---
+id: zurich-talks
+title: "Talks in Zürich"
+summary: "Delegations resumed their talks in Zürich."
+published: 2022-03-01
+---
+
+Delegations met in [Zürich]{.actor ref=zurich} to continue their negotiations. A leaked memo read \
+<script>alert("x")</script> & nothing more.
+
+## Borders {#borders}
+
+The delegations spoke about the frontier.
+
+::: {.factor #exact-phrase title="Phrase"}
+Among the many other points raised over two long days of meetings, in sessions that began early and ended late, \
+with statements read out in turn by every delegation and questions passed back and forth through the chairs, \
+with breaks for consultations with the capitals and with long pauses while drafts were checked, and with many \
+remarks on transit, on trade, on water, on the return of prisoners and on the treatment of minorities, several \
+delegates at last asked for a clear plan of border demarcation before any further step could be taken by either \
+of the two sides in the talks, a request that the chairs promised to answer at the next round.
+:::
+
+::: {.factor #words-apart title="Apart"}
+Demarcation first, then the border.
+:::
+
+::: {.factor #one-word title="One word"}
+Border, border, border.
+:::
+
+## Outlook {#outlook}
+
+:::: {.expectation #next-round title="Another round" horizon="spring"}
+A further round is expected.
+
+::: {.scenario #deal title="A deal"}
+The sides sign a deal on transit.
+:::
+
+::::
+
+::: {.strategy-element #patience title="Patience" actor=zurich}
+Waiting for the other side to move first.
+:::
+"""
+
+GENEVA_ROUND = """\
+---
+id: geneva-round
+title: "A Round in Geneva"
+published: 2022-04-01
+---
+
+The next round met in [Geneva]{.actor ref=geneva}, far from Zurich, to discuss transit.
+"""
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, as the index compares words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def ids(hits: list[SearchHit]) -> list[str | None]:
+    return [hit.element_id or hit.section_id or hit.brief_id for hit in hits]
+
+
+@pytest.fixture(scope="module")
+def seed() -> Corpus:
+    """The project's content, narrowed to the seed brief so that counts hold as briefs are added."""
+    corpus = load_corpus(ROOT / "content")
+    assert corpus.errors == ()
+    return dataclasses.replace(corpus, briefs=MappingProxyType({SEED_ID: corpus.briefs[SEED_ID]}))
+
+
+@pytest.fixture(scope="module")
+def seed_index(seed: Corpus) -> SearchIndex:
+    return SearchIndex(seed)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    root = tmp_path_factory.mktemp("content")
+    (root / "entities").mkdir()
+    (root / "briefs").mkdir()
+    (root / "entities" / "places.yaml").write_text(ENTITIES, encoding="utf-8")
+    (root / "briefs" / "zurich-talks.md").write_text(ZURICH_TALKS, encoding="utf-8")
+    (root / "briefs" / "geneva-round.md").write_text(GENEVA_ROUND, encoding="utf-8")
+    corpus = load_corpus(root)
+    assert corpus.errors == ()
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def small_index(small: Corpus) -> SearchIndex:
+    return SearchIndex(small)
+
+
+def matched(corpus: Corpus, hit: SearchHit) -> str:
+    assert hit.match_start is not None and hit.match_end is not None
+    return fold(corpus.briefs[hit.brief_id].text[hit.match_start : hit.match_end])
+
+
+def own_span(corpus: Corpus, hit: SearchHit) -> tuple[int, int]:
+    """Where the hit's own text stands in its brief's text."""
+    brief = corpus.briefs[hit.brief_id]
+    if hit.element_id is not None:
+        element = next(e for e in brief.elements if e.id == hit.element_id)
+        return element.start, element.start + len(element.text)
+    if hit.section_id is not None:
+        section = next(s for s in brief.sections if s.id == hit.section_id)
+        return section.start, section.start + len(section.text)
+    return 0, len(brief.text)
+
+
+def test_diacritics_are_folded(small: Corpus, small_index: SearchIndex) -> None:
+    total, hits = small_index.search("Zurich", types=frozenset({"brief"}))
+    assert (total, {hit.brief_id for hit in hits}) == (2, {"zurich-talks", "geneva-round"})
+    spans = {hit.brief_id: small.briefs[hit.brief_id].text[hit.match_start : hit.match_end] for hit in hits}
+    assert spans == {"zurich-talks": "Zürich", "geneva-round": "Zurich"}
+    assert small_index.search("zürich", types=frozenset({"brief"})) == (total, hits)
+
+
+def test_words_match_by_their_stem(small: Corpus, small_index: SearchIndex) -> None:
+    _, hits = small_index.search("negotiating")
+    assert [(hit.type, matched(small, hit)) for hit in hits if hit.type == "section"] == [("section", "negotiations")]
+
+
+def test_a_quoted_phrase_matches_only_the_words_in_order(small: Corpus, small_index: SearchIndex) -> None:
+    total, hits = small_index.search('"border demarcation"', types=frozenset({"factor"}))
+    assert (total, ids(hits)) == (1, ["exact-phrase"])
+    assert matched(small, hits[0]) == "border demarcation"
+
+
+def test_plain_words_rank_the_phrase_then_all_words_then_any(small_index: SearchIndex) -> None:
+    total, hits = small_index.search("border demarcation", types=frozenset({"factor"}))
+    assert (total, ids(hits)) == (3, ["exact-phrase", "words-apart", "one-word"])
+    # Relevance alone would put the short blocks first: the tiers decide, bm25 only within them.
+    assert hits[2].score > hits[0].score
+    assert hits[1].score > hits[0].score
+
+
+def test_fts_syntax_is_ordered_by_relevance_alone(small_index: SearchIndex) -> None:
+    _, hits = small_index.search("border OR demarcation", types=frozenset({"factor"}))
+    assert ids(hits)[-1] == "exact-phrase"
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+@pytest.mark.parametrize("types", [{"strategy-element"}, {"brief", "scenario"}, {"section", "factor", "expectation"}])
+def test_types_filter_hits(seed_index: SearchIndex, types: set[str]) -> None:
+    _, everything = seed_index.search("Azerbaijan", limit=1000)
+    total, hits = seed_index.search("Azerbaijan", types=frozenset(types), limit=1000)
+    assert hits == [hit for hit in everything if hit.type in types]
+    assert total == len(hits) > 0
+    assert {hit.type for hit in hits} == types
+
+
+def test_no_types_find_nothing(seed_index: SearchIndex) -> None:
+    assert seed_index.search("Azerbaijan", types=frozenset()) == (0, [])
+
+
+def test_hit_types_are_briefs_sections_and_every_block_type() -> None:
+    assert set(HIT_TYPES) == {"brief", "section", *BLOCK_TYPES}
+
+
+def test_every_type_can_be_found(small_index: SearchIndex) -> None:
+    found = {
+        hit.type for query in ("talks", "border", "round", "transit", "waiting") for hit in small_index.search(query)[1]
+    }
+    assert found == set(HIT_TYPES)
+
+
+def test_pages_split_the_ordered_hits(seed_index: SearchIndex) -> None:
+    total, everything = seed_index.search("the Russian border", limit=1000)
+    assert total == len(everything) > 10
+    pages = [seed_index.search("the Russian border", limit=4, offset=start) for start in range(0, total, 4)]
+    assert {page_total for page_total, _ in pages} == {total}
+    assert [hit for _, page in pages for hit in page] == everything
+    assert seed_index.search("the Russian border", limit=4, offset=total) == (total, [])
+    assert seed_index.search("the Russian border", limit=0) == (total, [])
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("Sochi", {"sochi"}),
+        ("Azerbaijan", {"azerbaijan"}),
+        ('"return to diplomacy"', {"return to diplomacy"}),
+        ("border demarcation", {"border demarcation", "border", "demarcation"}),
+        ("negotiating", {"negotiate"}),
+        ("diplom*", {"diplomacy", "diplomatic", "diplomatically"}),
+        ("NEAR(pressure Armenia, 3)", {"pressure", "armenia"}),
+    ],
+)
+def test_match_offsets_point_into_the_brief_text(
+    seed: Corpus, seed_index: SearchIndex, query: str, words: set[str]
+) -> None:
+    total, hits = seed_index.search(query, limit=1000)
+    assert total == len(hits) > 0
+    for hit in hits:
+        assert matched(seed, hit) in words
+        start, end = own_span(seed, hit)
+        assert hit.match_start is not None and hit.match_end is not None
+        assert start <= hit.match_start < hit.match_end <= end
+
+
+def test_a_match_in_a_title_only_has_no_offsets(seed_index: SearchIndex) -> None:
+    _, hits = seed_index.search("title:preempts")
+    assert [(hit.element_id, hit.match_start, hit.snippet) for hit in hits] == [
+        ("russia-preempts-eu", None, "Putin <mark>preempts</mark> the EU")
+    ]
+
+
+def test_snippets_escape_html_and_mark_matches(small_index: SearchIndex) -> None:
+    _, hits = small_index.search("alert", types=frozenset({"section"}))
+    assert len(hits) == 1
+    snippet = hits[0].snippet
+    assert "&lt;script&gt;<mark>alert</mark>(&quot;x&quot;)&lt;/script&gt; &amp;" in snippet
+    assert "<script>" not in snippet
+
+
+def test_snippets_are_cut_around_the_match(seed_index: SearchIndex) -> None:
+    _, hits = seed_index.search("CSTO", types=frozenset({"brief"}))
+    snippet = hits[0].snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "<mark>CSTO</mark>" in snippet
+    assert 15 <= len(snippet.split()) <= 30
+
+
+@pytest.mark.parametrize(
+    "query", ["don't", "Zürich", "Armenian-Azerbaijani", "C++", "{x}", "a.b", "50%", "x-y", "and or not near"]
+)
+def test_punctuation_in_plain_words_is_safe(seed_index: SearchIndex, query: str) -> None:
+    total, hits = seed_index.search(query)
+    assert total >= len(hits)
+
+
+def test_a_hyphenated_word_is_searched_as_written(seed: Corpus, seed_index: SearchIndex) -> None:
+    total, hits = seed_index.search("Armenian-Azerbaijani", types=frozenset({"strategy-element"}))
+    assert (total, ids(hits)) == (1, ["challenging-russia"])
+    assert matched(seed, hits[0]) == "armenian-azerbaijani"
+
+
+@pytest.mark.parametrize(
+    ("query", "total"),
+    [
+        ('"return to diplomacy"', 4),
+        ("diplom*", 8),
+        ("russia NOT eu", 4),
+        ("NEAR(border demarcation, 5)", 4),
+        ("(sochi OR brussels) AND meeting", 7),
+        ("title:diplomacy", 2),
+        ("summary:sochi", 1),
+        ("negoti*", 4),
+        ("negotiat*", 0),
+    ],
+)
+def test_the_documented_fts5_syntax_works(seed_index: SearchIndex, query: str, total: int) -> None:
+    assert seed_index.search(query, limit=100)[0] == total
+
+
+BAD_QUERIES = [
+    '"unclosed',
+    "AND",
+    "*",
+    "*id",
+    "NEAR(",
+    ")",
+    "col:",
+    "title:",
+    "-",
+    "",
+    "   \t\n",
+    "a\x00b",
+    "\x00",
+    (string.punctuation * 70)[:2000],
+    "!" * 2000,
+    ".,;?!" * 400,
+]
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES, ids=lambda q: repr(q[:12]))
+def test_unparseable_queries_explain_the_syntax(seed_index: SearchIndex, query: str) -> None:
+    with pytest.raises(SearchSyntaxError, match="exact phrase") as caught:
+        seed_index.search(query)
+    assert len(str(caught.value)) < 400
+
+
+def test_an_empty_query_asks_for_a_word(seed_index: SearchIndex) -> None:
+    with pytest.raises(SearchSyntaxError, match="at least one word"):
+        seed_index.search(" ")
+
+
+FTS_ISH = st.lists(
+    st.sampled_from(['"', "(", ")", "*", ":", "^", "-", "+", " ", "AND", "OR", "NOT", "NEAR", "NEAR(", "border",
+                     "Zürich", "title", "text:", "type:", "don't", ",", "{", "}", "\x02", "\x03"]),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(query=st.one_of(st.text(), FTS_ISH))
+def test_any_query_gives_hits_or_a_syntax_error(seed_index: SearchIndex, query: str) -> None:
+    try:
+        total, hits = seed_index.search(query, limit=5)
+    except SearchSyntaxError as exc:
+        assert str(exc)
+    else:
+        assert total >= len(hits)
+        assert all(hit.type in HIT_TYPES and "\x02" not in hit.snippet for hit in hits)
+
+
+def test_a_database_file_is_written_atomically_and_read(
+    tmp_path: Path, small: Corpus, small_index: SearchIndex
+) -> None:
+    path = tmp_path / "search.sqlite"
+    first = SearchIndex(small, str(path))
+    expected = small_index.search("border demarcation")
+    assert first.search("border demarcation") == expected
+    second = SearchIndex(small, str(path))  # replaces the file under the first index's open connection
+    assert first.search("border demarcation") == second.search("border demarcation") == expected
+    assert [p.name for p in tmp_path.iterdir()] == ["search.sqlite"]
+
+
+def _search_in_child(index: SearchIndex, sender: Connection) -> None:
+    sender.send(index.search("border demarcation"))
+    sender.close()
+
+
+@pytest.mark.parametrize("in_file", [False, True], ids=["memory", "file"])
+def test_a_forked_child_searches_with_its_own_connection(tmp_path: Path, seed: Corpus, in_file: bool) -> None:
+    index = SearchIndex(seed, str(tmp_path / "search.sqlite") if in_file else None)
+    expected = index.search("border demarcation")  # the parent opens its connection before forking
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_search_in_child, args=(index, sender))
+    child.start()
+    try:
+        assert receiver.poll(30), "the child did not answer"
+        assert receiver.recv() == expected
+    finally:
+        child.join(30)
+        if child.is_alive():
+            child.kill()
+    assert child.exitcode == 0
+    assert index.search("border demarcation") == expected
+
+
+def test_threads_search_concurrently(seed_index: SearchIndex) -> None:
+    queries = ["Sochi", "border demarcation", '"return to diplomacy"', "Putin", "negotiating"] * 20
+    expected = [seed_index.search(q) for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(seed_index.search, queries)) == expected
+
+
+def test_searching_the_seed_corpus_takes_well_under_5_ms(seed_index: SearchIndex) -> None:
+    timings = []
+    for query in ["Sochi", "border demarcation", '"return to diplomacy"', "the Russian border", "diplom*"] * 40:
+        started = time.perf_counter()
+        seed_index.search(query)
+        timings.append(time.perf_counter() - started)
+    assert statistics.median(timings) < 0.005
+
+
+@pytest.mark.slow
+def test_a_thousand_briefs_index_in_seconds(seed: Corpus) -> None:
+    brief = seed.briefs[SEED_ID]
+    briefs = {f"{brief.id}-{i}": dataclasses.replace(brief, id=f"{brief.id}-{i}") for i in range(1000)}
+    corpus = Corpus("generated", MappingProxyType(briefs), seed.entities)
+    started = time.perf_counter()
+    index = SearchIndex(corpus)
+    assert time.perf_counter() - started < 10
+    total, hits = index.search("border demarcation", types=frozenset({"expectation"}), limit=3)
+    assert total == 1000 * sum("demarcation" in e.text for e in brief.elements_of_type("expectation"))
+    assert [hit.element_id for hit in hits] == ["border-demarcation"] * 3

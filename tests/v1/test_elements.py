@@ -1,0 +1,47 @@
+"""Typed blocks across briefs, and the brief filters that use mentions and search."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from flask.testing import FlaskClient
+
+
+def _ids(client: FlaskClient, url: str) -> list[str]:
+    return [item["id"] for item in client.get(url).get_json()["items"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("type=scenario", ["trilateral-working-group", "trade-transport-working-group"]),
+     ("type=strategy-element&actor=azerbaijan", ["transactional-pressure", "challenging-russia", "domestic-politics"]),
+     ("type=expectation&q=border%20demarcation", ["border-demarcation"]),
+     ("type=factor&event=brussels-meeting-2021", ["russia-preempts-eu"]),
+     ("brief=nope", [])],
+)  # fmt: skip
+def test_element_filters(client: FlaskClient, query: str, expected: list[str]) -> None:
+    assert _ids(client, f"/v1/elements?per_page=100&{query}") == expected
+
+
+def test_all_elements_in_document_order(client: FlaskClient) -> None:
+    body = client.get("/v1/elements?per_page=100").get_json()
+    assert body["pagination"]["total"] == 10
+    assert [e["type"] for e in body["items"]][:3] == ["factor"] * 3
+
+
+def test_elements_as_csv_have_their_citation_url(client: FlaskClient) -> None:
+    response = client.get("/v1/elements?type=factor", headers={"Accept": "text/csv"})
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [r["id"] for r in rows] == ["return-to-diplomacy", "russia-preempts-eu", "no-document-signed"]
+    assert rows[0]["url"] == "/v1/briefs/sochi-summit-2021/factors/return-to-diplomacy"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("actor=vladimir-putin", ["sochi-summit-2021"]), ("actor=nobody", []),
+     ("event=ceasefire-2020", ["sochi-summit-2021"]), ("q=Nakhichevan", ["sochi-summit-2021"]), ("q=Zanzibar", [])],
+)  # fmt: skip
+def test_brief_filters_on_mentions_and_text(client: FlaskClient, query: str, expected: list[str]) -> None:
+    assert _ids(client, f"/v1/briefs?{query}") == expected
