@@ -50,14 +50,20 @@ class _Loader(yaml.SafeLoader):
 
     def __init__(self, text: str, sink: ErrorSink, first_line: int) -> None:
         super().__init__(text)
+        self.text = text
         self.sink = sink
         self.first_line = first_line
+
+    def line_of_mark(self, mark: Any) -> int:
+        """The file line of a YAML mark. YAML also breaks lines at U+0085, U+2028 and
+        U+2029, which are not line ends in the file, so lines are counted by newlines."""
+        return self.first_line + self.text.count("\n", 0, mark.index)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             self.sink.add(
-                self.first_line + event.start_mark.line,
+                self.line_of_mark(event.start_mark),
                 "YAML anchors and aliases are not allowed; write the value out",
             )
         return super().compose_node(parent, index)
@@ -78,7 +84,7 @@ def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
         return None if node is None else _convert(node, loader, first_line)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + (mark.line if mark is not None else 0)
+        line = loader.line_of_mark(mark) if loader is not None and mark is not None else first_line
         problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
         sink.add(line, f"invalid YAML: {problem}")
     except RecursionError:
@@ -92,7 +98,7 @@ def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
 
 
 def _convert(node: yaml.Node, loader: _Loader, first_line: int) -> Any:
-    line = first_line + node.start_mark.line
+    line = loader.line_of_mark(node.start_mark)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
         _report_tag(node, loader, line)
         return None
@@ -103,16 +109,16 @@ def _convert(node: yaml.Node, loader: _Loader, first_line: int) -> Any:
         items.line, items.item_lines = line, []
         for child in node.value:
             items.append(_convert(child, loader, first_line))
-            items.item_lines.append(first_line + child.start_mark.line)
+            items.item_lines.append(loader.line_of_mark(child.start_mark))
         return items
     return _convert_scalar(node, loader, line)
 
 
 def _convert_mapping(node: yaml.MappingNode, loader: _Loader, first_line: int) -> Located:
     mapping = Located()
-    mapping.line, mapping.key_lines = first_line + node.start_mark.line, {}
+    mapping.line, mapping.key_lines = loader.line_of_mark(node.start_mark), {}
     for key_node, value_node in node.value:
-        key_line = first_line + key_node.start_mark.line
+        key_line = loader.line_of_mark(key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _CORE + "merge":
             loader.sink.add(key_line, "a mapping key must be a plain word")
             continue
