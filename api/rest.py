@@ -13,6 +13,7 @@ import io
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +25,8 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from api.cache import cache_key, freeze, serve
+from api.store import current
 from schemas.enums import NamedEnum
 from schemas.paging import PaginationSchema
 from schemas.problems import ProblemSchema
@@ -88,7 +91,7 @@ class Api(flask_smorest.Api):
 
     def __init__(self, app: flask.Flask | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("spec_kwargs", {})["marshmallow_plugin"] = _Plugin()
-        self._query_params: dict[tuple[str, str], frozenset[str]] = {}
+        self._views: dict[tuple[str, str], _ViewInfo] = {}
         super().__init__(app, **kwargs)
 
     def init_app(self, app: flask.Flask, **kwargs: Any) -> None:
@@ -96,6 +99,7 @@ class Api(flask_smorest.Api):
         super().init_app(app, **kwargs)
         app.json.ensure_ascii = False  # type: ignore[attr-defined]
         app.json.sort_keys = False  # type: ignore[attr-defined]
+        app.before_request(self._answer_from_cache)
         app.before_request(self._reject_unknown_parameters)
         app.after_request(self._apply_conventions)
 
@@ -156,16 +160,25 @@ class Api(flask_smorest.Api):
 
     # -- request hooks -----------------------------------------------------------
 
-    def _allowed_query(self) -> frozenset[str]:
+    def _view_info(self) -> _ViewInfo:
         key = (request.endpoint or "", request.method)
-        if key not in self._query_params:
-            self._query_params[key] = _declared_query_params(request.endpoint, request.method)
-        return self._query_params[key]
+        if key not in self._views:
+            self._views[key] = _describe_view(request.endpoint, request.method)
+        return self._views[key]
+
+    def _answer_from_cache(self) -> Response | None:
+        if request.method not in ("GET", "HEAD") or request.routing_exception is not None:
+            return None
+        entry = current().responses.get(cache_key(request))
+        if entry is None:
+            return None
+        g.from_cache = True
+        return serve(entry, request)
 
     def _reject_unknown_parameters(self) -> None:
         if request.routing_exception is not None:
             return  # a 404 or 405 is the better answer
-        allowed = self._allowed_query()
+        allowed = self._view_info().query
         unknown = [name for name in request.args if name not in allowed]
         if unknown:
             known = ", ".join(sorted(allowed)) or "none"
@@ -178,31 +191,43 @@ class Api(flask_smorest.Api):
     def _apply_conventions(self, response: Response) -> Response:
         if request.method in ("GET", "HEAD", "OPTIONS"):
             response.headers.update(CORS_HEADERS)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        response.vary.update(("Accept", "Accept-Encoding"))
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or g.get("from_cache"):
             return response
         link = g.pop("link_header", None)
         if link:
             response.headers["Link"] = link
         response.headers.setdefault("Cache-Control", CACHE_CONTROL)
-        response.vary.add("Accept")
-        if not response.direct_passthrough:
-            response.add_etag()
-            response.make_conditional(request)
-        return response
+        if response.direct_passthrough:
+            return response  # static files carry their own validators
+        entry = freeze(response)
+        single_resource = not request.query_string and not self._view_info().paginated
+        current().responses.put(cache_key(request), entry, single_resource=single_resource)
+        cached = serve(entry, request)
+        cached.headers.update(CORS_HEADERS)
+        return cached
 
 
-def _declared_query_params(endpoint: str | None, method: str) -> frozenset[str]:
-    """Names of the query parameters a view declares with ``@blp.arguments(..., location="query")``."""
+@dataclass(frozen=True, slots=True)
+class _ViewInfo:
+    query: frozenset[str]
+    """Query parameters the view declares with ``@blp.arguments(..., location="query")``."""
+    paginated: bool
+    """Whether it answers a page of a collection."""
+
+
+def _describe_view(endpoint: str | None, method: str) -> _ViewInfo:
     view = flask.current_app.view_functions.get(endpoint or "")
     view_class = getattr(view, "view_class", None)
     func = getattr(view_class, "get" if method == "HEAD" else method.lower(), view) if view_class else view
+    doc = getattr(func, "_apidoc", {})
     names: set[str] = set()
-    for argument in getattr(func, "_apidoc", {}).get("arguments", {}).get("parameters", []):
+    for argument in doc.get("arguments", {}).get("parameters", []):
         if argument.get("in") == "query":
             schema = argument["schema"]
             schema = schema() if isinstance(schema, type) else schema
             names.update(field.data_key or name for name, field in schema.fields.items())
-    return frozenset(names)
+    return _ViewInfo(frozenset(names), bool(doc.get("paginated")))
 
 
 def _parameter_errors(messages: Any) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import flask
 
+from api.cache import ResponseCache
 from api.corpus.loader import Corpus, load_corpus
 from api.corpus.lookups import Lookups, build_lookups
 from api.search import SearchIndex
@@ -24,12 +25,14 @@ class Snapshot:
     """Cross-brief indexes."""
     search: SearchIndex
     """The full-text index."""
+    responses: ResponseCache
+    """Responses already computed from this snapshot."""
 
 
 def load_snapshot(content_dir: str, search_path: str | None = None) -> Snapshot:
     """Read, parse and index the content directory."""
     corpus = load_corpus(content_dir)
-    return Snapshot(corpus, build_lookups(corpus), SearchIndex(corpus, search_path))
+    return Snapshot(corpus, build_lookups(corpus), SearchIndex(corpus, search_path), ResponseCache())
 
 
 class CorpusStore:
@@ -44,9 +47,13 @@ class CorpusStore:
 
 
 def current() -> Snapshot:
-    """The snapshot of the application handling this request."""
-    store: CorpusStore = flask.current_app.extensions[EXTENSION]
-    return store.snapshot
+    """The snapshot this request is served from: taken once per request, so that a
+    reload in the middle of a request cannot mix two versions."""
+    snapshot: Snapshot | None = flask.g.get("snapshot")
+    if snapshot is None:
+        store: CorpusStore = flask.current_app.extensions[EXTENSION]
+        snapshot = flask.g.snapshot = store.snapshot
+    return snapshot
 
 
 def current_corpus() -> Corpus:
