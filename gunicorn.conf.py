@@ -18,5 +18,6 @@ max_requests_jitter = 500
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
-accesslog = "-"
+# The app logs each request as a JSON line (api.logs); gunicorn logs only its own events.
+accesslog = None
 errorlog = "-"

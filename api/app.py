@@ -8,7 +8,9 @@ import flask
 import swagger_ui_bundle  # type: ignore[import-untyped]
 
 from api import __version__, health, v1
-from api.corpus.loader import content_dir_from_env
+from api.config import settings_from_env
+from api.limits import init_limits
+from api.logs import init_request_logging
 from api.rest import Api
 from api.store import EXTENSION, CorpusStore
 
@@ -41,14 +43,23 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
         API_SPEC_OPTIONS={
             "info": {"description": DESCRIPTION, "license": {"name": "MIT", "identifier": "MIT"}},
         },
-        BRIEFS_CONTENT_DIR=content_dir_from_env(),
     )
+    app.config.from_mapping(settings_from_env())
     app.config.from_mapping(config or {})
-    app.extensions[EXTENSION] = CorpusStore(app.config["BRIEFS_CONTENT_DIR"])
+    app.extensions[EXTENSION] = CorpusStore(
+        app.config["BRIEFS_CONTENT_DIR"],
+        search_path=app.config["BRIEFS_SEARCH_PATH"],
+        reload_interval=float(app.config["BRIEFS_RELOAD_INTERVAL"]),
+    )
+    init_request_logging(app)
+    init_limits(app)
     app.register_blueprint(
         flask.Blueprint(
             "docs_assets", __name__, static_folder=swagger_ui_bundle.swagger_ui_path, static_url_path="/docs/assets"
         )
+    )
+    app.register_blueprint(
+        flask.Blueprint("docs_init", __name__, static_folder="static", static_url_path="/docs/static")
     )
     api = Api(app)
     for blueprint in (*v1.BLUEPRINTS, health.blp):

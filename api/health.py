@@ -32,4 +32,5 @@ class Readiness(MethodView):
             "content_version": corpus.version,
             "briefs": len(corpus.briefs),
             "content_errors": corpus.errors,
+            "stale_briefs": corpus.stale,
         }

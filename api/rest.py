@@ -40,9 +40,18 @@ CACHE_CONTROL = "public, max-age=60"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Accept-Encoding, If-None-Match",
-    "Access-Control-Expose-Headers": "ETag, Link, Cache-Control",
+    "Access-Control-Allow-Headers": "Accept, Accept-Encoding, If-None-Match, X-Request-ID",
+    "Access-Control-Expose-Headers": "ETag, Link, Cache-Control, Retry-After, X-Content-Version, X-Request-ID",
 }
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+"""/docs runs Swagger UI from local files only; its styles are partly inline."""
 _HEADER_DOCS = {
     "ETag": {"description": "Strong entity tag of the representation.", "schema": {"type": "string"}},
     "Cache-Control": {"description": f"Caching policy, e.g. '{CACHE_CONTROL}'.", "schema": {"type": "string"}},
@@ -109,8 +118,8 @@ class Api(flask_smorest.Api):
         problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for status in http.HTTPStatus:
             if status >= 400:
-                # Every GET documents 404 or 422, so those two are always present.
-                lazy = status not in (404, 422)
+                # Every GET documents some of these, so they are always present.
+                lazy = status not in (404, 422, 429)
                 self.spec.components.response(
                     status.name, {"description": status.phrase, "content": problem}, lazy=lazy
                 )
@@ -143,6 +152,8 @@ class Api(flask_smorest.Api):
         data = getattr(error, "data", None) or {}
         errors = _parameter_errors(data.get("errors") or data.get("messages"))
         detail = data.get("message") or (error.description if status != 500 else "The server failed to answer.")
+        if status == 429:
+            detail = f"Rate limit exceeded ({error.description}); retry after the seconds given in Retry-After."
         if errors and "message" not in data:
             detail = "Invalid parameter " + ", ".join(f"'{e['name']}'" for e in errors) + "; see errors."
         problem: dict[str, Any] = {
@@ -189,23 +200,29 @@ class Api(flask_smorest.Api):
             )
 
     def _apply_conventions(self, response: Response) -> Response:
+        if (
+            request.method in ("GET", "HEAD") and response.status_code == 200
+            and not g.get("from_cache") and not response.direct_passthrough  # static files have their own validators
+        ):  # fmt: skip
+            response = self._store_and_serve(response)
+        response.vary.update(("Accept", "Accept-Encoding"))
+        response.headers.update(SECURITY_HEADERS)
+        if request.endpoint == "api-docs.openapi_swagger_ui":
+            response.headers["Content-Security-Policy"] = DOCS_CSP
         if request.method in ("GET", "HEAD", "OPTIONS"):
             response.headers.update(CORS_HEADERS)
-        response.vary.update(("Accept", "Accept-Encoding"))
-        if request.method not in ("GET", "HEAD") or response.status_code != 200 or g.get("from_cache"):
-            return response
+        return response
+
+    def _store_and_serve(self, response: Response) -> Response:
+        """Freeze a fresh 200 into the snapshot's cache and answer from it (gzip, 304)."""
         link = g.pop("link_header", None)
         if link:
             response.headers["Link"] = link
         response.headers.setdefault("Cache-Control", CACHE_CONTROL)
-        if response.direct_passthrough:
-            return response  # static files carry their own validators
         entry = freeze(response)
         single_resource = not request.query_string and not self._view_info().paginated
         current().responses.put(cache_key(request), entry, single_resource=single_resource)
-        cached = serve(entry, request)
-        cached.headers.update(CORS_HEADERS)
-        return cached
+        return serve(entry, request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +285,9 @@ class Blueprint(flask_smorest.Blueprint):
             "description": "Not Modified: the If-None-Match tag still matches.",
             "headers": dict(headers),
         }
-        # Any GET may meet an unknown or invalid query parameter.
+        # Any GET may meet an unknown or invalid query parameter, or the rate limit.
         responses.setdefault("422", "UNPROCESSABLE_ENTITY")
+        responses.setdefault("429", "TOO_MANY_REQUESTS")
         doc.setdefault("parameters", []).append(
             {
                 "name": "If-None-Match", "in": "header", "required": False,

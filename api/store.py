@@ -1,16 +1,22 @@
-"""What an application serves: one immutable snapshot of content, its lookups and
-its search index, replaced as a whole when content is reloaded."""
+"""What an application serves: one immutable snapshot of content, its lookups,
+its search index and its cached responses, replaced as a whole on reload."""
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+import time
 from dataclasses import dataclass
 
 import flask
 
 from api.cache import ResponseCache
-from api.corpus.loader import Corpus, load_corpus
+from api.corpus.loader import Corpus, content_signature, load_corpus
 from api.corpus.lookups import Lookups, build_lookups
 from api.search import SearchIndex
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "briefs"
 
@@ -27,23 +33,69 @@ class Snapshot:
     """The full-text index."""
     responses: ResponseCache
     """Responses already computed from this snapshot."""
+    signature: tuple[tuple[str, int, int], ...]
+    """The content files' names, times and sizes when it was read."""
 
 
-def load_snapshot(content_dir: str, search_path: str | None = None) -> Snapshot:
-    """Read, parse and index the content directory."""
-    corpus = load_corpus(content_dir)
-    return Snapshot(corpus, build_lookups(corpus), SearchIndex(corpus, search_path), ResponseCache())
+def load_snapshot(content_dir: str, search_path: str | None = None, previous: Corpus | None = None) -> Snapshot:
+    """Read, parse and index the content directory (all of it off the request path)."""
+    signature = content_signature(content_dir)
+    corpus = load_corpus(content_dir, previous)
+    return Snapshot(corpus, build_lookups(corpus), SearchIndex(corpus, search_path), ResponseCache(), signature)
 
 
 class CorpusStore:
-    """Holds the current snapshot; a reload replaces it in one assignment."""
+    """Holds the current snapshot. A reload builds a new one beside it and swaps it
+    in with one assignment, so a request sees either the old or the new content."""
 
-    __slots__ = ("content_dir", "search_path", "snapshot")
-
-    def __init__(self, content_dir: str, search_path: str | None = None) -> None:
+    def __init__(self, content_dir: str, *, search_path: str | None = None, reload_interval: float = 0) -> None:
         self.content_dir = content_dir
         self.search_path = search_path
+        self.reload_interval = reload_interval
+        self._reload_lock = threading.Lock()
+        self._watcher_pid: int | None = None
         self.snapshot = load_snapshot(content_dir, search_path)
+        _log_errors(self.snapshot.corpus)
+
+    def reload(self) -> bool:
+        """Re-read the content if any file changed; True if a new snapshot is served."""
+        with self._reload_lock:
+            if content_signature(self.content_dir) == self.snapshot.signature:
+                return False
+            snapshot = load_snapshot(self.content_dir, self.search_path, previous=self.snapshot.corpus)
+            self.snapshot = snapshot
+        log.info(
+            "content reloaded",
+            extra={"content_version": snapshot.corpus.version, "briefs": len(snapshot.corpus.briefs)},
+        )
+        _log_errors(snapshot.corpus)
+        return True
+
+    def watch(self) -> None:
+        """Poll the content files every ``reload_interval`` seconds, in this process.
+
+        Safe to call on every request: it starts one daemon thread per process,
+        so each gunicorn worker watches for itself after the fork.
+        """
+        if self.reload_interval <= 0 or self._watcher_pid == os.getpid():
+            return
+        self._watcher_pid = os.getpid()
+        threading.Thread(target=self._poll, name="briefs-content-watcher", daemon=True).start()
+
+    def _poll(self) -> None:
+        while True:
+            try:
+                self.reload()
+            except Exception:
+                log.exception("content reload failed; still serving version %s", self.snapshot.corpus.version)
+            time.sleep(self.reload_interval)
+
+
+def _log_errors(corpus: Corpus) -> None:
+    for error in corpus.errors:
+        log.warning("content error: %s", error)
+    for brief_id in corpus.stale:
+        log.warning("serving the last valid version of %s until its errors are fixed", brief_id)
 
 
 def current() -> Snapshot:
@@ -52,6 +104,7 @@ def current() -> Snapshot:
     snapshot: Snapshot | None = flask.g.get("snapshot")
     if snapshot is None:
         store: CorpusStore = flask.current_app.extensions[EXTENSION]
+        store.watch()
         snapshot = flask.g.snapshot = store.snapshot
     return snapshot
 

@@ -53,3 +53,7 @@ class ReadinessSchema(Schema):
     content_version = fields.String(required=True, metadata=describe("Hash of the content served.", "3df07add7a080a9d"))
     briefs = fields.Integer(required=True, metadata=describe("Briefs served.", 1))
     content_errors = fields.List(fields.Nested(ContentErrorSchema), required=True)
+    stale_briefs = fields.List(
+        fields.String(), required=True,
+        metadata=describe("Briefs whose file is broken now, served in their last valid version.", []),
+    )  # fmt: skip

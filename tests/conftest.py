@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import flask
@@ -11,6 +12,11 @@ from flask.testing import FlaskClient
 from api import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests make many requests from one address and create many apps: no rate limit and no
+# content watcher unless a test asks for them (tests of those features set their own).
+os.environ.setdefault("BRIEFS_RATELIMIT", "1000000 per minute")
+os.environ.setdefault("BRIEFS_RELOAD_INTERVAL", "0")
 
 
 @pytest.fixture(scope="session")

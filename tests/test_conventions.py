@@ -26,8 +26,10 @@ def _required_query(client: FlaskClient, rule: str) -> str:
 def _concrete_url(client: FlaskClient, rule: str) -> str:
     """Fill each path parameter with a real id, taken from the collection one level up,
     and each required query parameter with its documented example."""
-    if rule.startswith("/docs/assets/"):
-        return "/docs/assets/swagger-ui.css"
+    static_files = {"/docs/assets/": "swagger-ui.css", "/docs/static/": "docs-init.js"}
+    for prefix, name in static_files.items():
+        if rule.startswith(prefix):
+            return prefix + name
     query = _required_query(client, rule)
     if query:
         return f"{rule}?{query}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +15,8 @@ from api.corpus.brief import parse_brief
 from api.corpus.entities import load_entities
 from api.corpus.errors import ContentError
 from api.corpus.model import Brief, Entities
+
+log = logging.getLogger(__name__)
 
 CONTENT_DIR_ENV = "BRIEFS_CONTENT_DIR"
 DEFAULT_CONTENT_DIR = "content"
@@ -32,6 +36,8 @@ class Corpus:
     """Every problem found; a brief with errors is left out."""
     version: str = ""
     """Short hash of every file read: the same content gives the same version on every machine."""
+    stale: tuple[str, ...] = ()
+    """Briefs whose file is broken now, served in their last valid version."""
 
 
 def content_dir_from_env(explicit: str | None = None) -> str:
@@ -39,43 +45,86 @@ def content_dir_from_env(explicit: str | None = None) -> str:
     return explicit or os.environ.get(CONTENT_DIR_ENV) or DEFAULT_CONTENT_DIR
 
 
-def load_corpus(content_dir: str | os.PathLike[str]) -> Corpus:
+def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of every content file: cheap to take, and
+    different whenever a file is added, removed or changed."""
+    root = Path(content_dir)
+    signature = []
+    for pattern in ("entities/*.y*ml", "briefs/*.md"):
+        for path in sorted(root.glob(pattern)):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                signature.append((path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
+    return tuple(signature)
+
+
+def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = None) -> Corpus:
     """Read and parse every file under ``content_dir``.
 
-    A missing directory is an error in the result, not an exception.
+    Nothing here raises for bad content: a missing directory, an unreadable
+    file or a broken brief is an error in the result. A brief that has
+    errors now but was valid in ``previous`` keeps its last valid version,
+    listed in :attr:`Corpus.stale`; a new broken brief is not served.
     """
     root = Path(content_dir)
     shown = str(content_dir)
-    errors: list[ContentError] = []
     if not root.is_dir():
-        errors.append(ContentError(shown, 1, "content directory not found; set BRIEFS_CONTENT_DIR or --content"))
-        return Corpus(shown, MappingProxyType({}), Entities(), tuple(errors))
+        error = ContentError(shown, 1, "content directory not found; set BRIEFS_CONTENT_DIR or --content")
+        return Corpus(shown, MappingProxyType({}), Entities(), (error,))
     digest = hashlib.sha256()
+    errors: list[ContentError] = []
     entity_files = []
     for path in sorted((root / "entities").glob("*.y*ml")):
-        text, problem = _read_text(path, f"{shown}/entities/{path.name}")
-        if problem:
-            errors.append(problem)
-        else:
-            entity_files.append((f"{shown}/entities/{path.name}", text))
-            digest.update(f"entities/{path.name}\0{text}\0".encode())
+        data, problem = _read_bytes(path, f"{shown}/entities/{path.name}")
+        text, problem = _decode(data, problem, f"{shown}/entities/{path.name}")
+        errors.extend([problem] if problem else [])
+        entity_files.append((f"{shown}/entities/{path.name}", text))
+        digest.update(f"entities/{path.name}\0".encode() + data + b"\0")
     entities, entity_errors = load_entities(entity_files)
     errors.extend(entity_errors)
-    briefs = []
+    briefs: list[Brief] = []
+    stale: list[str] = []
     for path in sorted((root / "briefs").glob("*.md")):
-        data = path.read_bytes()
+        shown_path = f"{shown}/briefs/{path.name}"
+        data, problem = _read_bytes(path, shown_path)
         digest.update(f"briefs/{path.name}\0".encode() + data + b"\0")
-        result = parse_brief(data, entities, f"briefs/{path.name}", f"{shown}/briefs/{path.name}")
-        errors.extend(result.errors)
-        if result.brief is not None:
-            briefs.append(result.brief)
+        brief, brief_errors = _parse_safely(data, problem, entities, path.name, shown_path)
+        errors.extend(brief_errors)
+        if brief is None and previous is not None and path.stem in previous.briefs:
+            brief = previous.briefs[path.stem]
+            stale.append(brief.id)
+        if brief is not None:
+            briefs.append(brief)
     briefs.sort(key=lambda brief: (brief.published, brief.id), reverse=True)
     briefs_by_id = MappingProxyType({b.id: b for b in briefs})
-    return Corpus(shown, briefs_by_id, entities, tuple(errors), digest.hexdigest()[:16])
+    return Corpus(shown, briefs_by_id, entities, tuple(errors), digest.hexdigest()[:16], tuple(stale))
 
 
-def _read_text(path: Path, shown: str) -> tuple[str, ContentError | None]:
-    data = path.read_bytes()
+def _parse_safely(
+    data: bytes, problem: ContentError | None, entities: Entities, name: str, shown_path: str
+) -> tuple[Brief | None, tuple[ContentError, ...]]:
+    if problem is not None:
+        return None, (problem,)
+    try:
+        result = parse_brief(data, entities, f"briefs/{name}", shown_path)
+    except Exception as exc:  # one brief must never stop the others from loading
+        log.exception("parser failure on %s", shown_path)
+        return None, (
+            ContentError(shown_path, 1, f"the parser failed on this file ({type(exc).__name__}); please report it"),
+        )
+    return result.brief, result.errors
+
+
+def _read_bytes(path: Path, shown: str) -> tuple[bytes, ContentError | None]:
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return b"", ContentError(shown, 1, f"cannot read the file: {exc.strerror or exc}")
+
+
+def _decode(data: bytes, problem: ContentError | None, shown: str) -> tuple[str, ContentError | None]:
+    if problem is not None:
+        return "", problem
     try:
         return data.decode("utf-8").removeprefix("\ufeff"), None
     except UnicodeDecodeError as exc:
