@@ -7,10 +7,11 @@ PORT ?= 8000
 
 .PHONY: serve test check lint golden bench clean deps
 
-# Debian packages the tests use (jq for the README recipes, curl); installed if missing.
+# Debian packages the tests use (jq and curl for the README recipes, redis-server for the
+# shared rate limit); installed if missing.
 deps:
-	@command -v jq >/dev/null && command -v curl >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl; }
+	@command -v jq >/dev/null && command -v curl >/dev/null && command -v redis-server >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl redis-server >/dev/null; }
 
 $(BIN)/briefs: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }

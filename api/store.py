@@ -56,6 +56,11 @@ class CorpusStore:
         self._watcher_pid: int | None = None
         self.snapshot = load_snapshot(content_dir, search_path)
         _log_errors(self.snapshot.corpus)
+        os.register_at_fork(after_in_child=self._after_fork)
+        # Watch from the process that loads, too: under gunicorn's preload that is the master,
+        # so a worker forked later (max_requests, a crash, SIGHUP) starts from recent content,
+        # not from what was there at boot.
+        self.watch()
 
     def reload(self) -> bool:
         """Re-read the content if any file changed; True if a new snapshot is served."""
@@ -81,6 +86,10 @@ class CorpusStore:
             return
         self._watcher_pid = os.getpid()
         threading.Thread(target=self._poll, name="briefs-content-watcher", daemon=True).start()
+
+    def _after_fork(self) -> None:
+        # The parent's watcher thread does not exist here, and may have held the lock.
+        self._reload_lock = threading.Lock()
 
     def _poll(self) -> None:
         while True:

@@ -1,8 +1,9 @@
-"""A real gunicorn server for black-box tests: 127.0.0.1 only, its own free port, always stopped."""
+"""Real servers for black-box tests: 127.0.0.1 only, a free port each, always stopped."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,34 +24,83 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class LiveServer:
+    """A running gunicorn master."""
+
+    base: str
+    """``http://127.0.0.1:PORT``."""
+    process: subprocess.Popen[bytes]
+    """The master process."""
+
+
+def _wait_until_ready(base: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start (exit {process.poll()})") from None
+            time.sleep(0.1)
+
+
 @contextmanager
-def live_server(content_dir: Path = ROOT / "content", workers: int = 2, timeout: float = 30) -> Iterator[str]:
-    """Start the project's gunicorn configuration and yield its base URL once /readyz answers."""
+def live_server(
+    content_dir: Path = ROOT / "content",
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    timeout: float = 30,
+    log_path: Path | None = None,
+) -> Iterator[LiveServer]:
+    """Start the project's gunicorn configuration and yield it once /readyz answers;
+    its log (JSON lines) goes to ``log_path`` if given."""
     port = free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "--config", "gunicorn.conf.py", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--access-logfile", "/dev/null", "api:create_app()"]  # fmt: skip
-    env = {**os.environ, "BRIEFS_CONTENT_DIR": str(content_dir)}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               "--workers", str(workers), "api:create_app()"]  # fmt: skip
+    environment = {**os.environ, "BRIEFS_CONTENT_DIR": str(content_dir), **(env or {})}
+    log = log_path.open("wb") if log_path else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start: {process.stderr.read().decode()[-2000:]}") from None
-                time.sleep(0.1)
-        yield base
+        _wait_until_ready(base, process, timeout)
+        yield LiveServer(base, process)
     finally:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr:
-            process.stderr.close()
+        if log_path:
+            log.close()  # type: ignore[union-attr]
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throwaway redis-server on 127.0.0.1 (installed by ``make deps``); yields its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is missing: run `make deps`")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

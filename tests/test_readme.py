@@ -18,8 +18,8 @@ RECIPES = re.findall(r"```sh\n(.*?)\n```", JOURNALISTS, flags=re.S)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with live_server() as base:
-        yield base
+    with live_server() as live:
+        yield live.base
 
 
 def test_there_are_recipes() -> None:
