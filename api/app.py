@@ -6,6 +6,7 @@ from typing import Any
 
 import flask
 import swagger_ui_bundle  # type: ignore[import-untyped]
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import __version__, health, v1
 from api.config import settings_from_env
@@ -51,6 +52,10 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
         search_path=app.config["BRIEFS_SEARCH_PATH"],
         reload_interval=float(app.config["BRIEFS_RELOAD_INTERVAL"]),
     )
+    if app.config["BRIEFS_TRUSTED_PROXIES"]:
+        # Behind N proxies, the client address (for rate limits) is the Nth from the right in X-Forwarded-For.
+        proxies = int(app.config["BRIEFS_TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     init_request_logging(app)
     init_limits(app)
     app.register_blueprint(

@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "BRIEFS_RATELIMIT_STORAGE_URI": "memory://",
     "BRIEFS_MAX_URL_BYTES": 2048,
     "BRIEFS_MAX_HEADER_BYTES": 16384,
+    "BRIEFS_TRUSTED_PROXIES": 0,
 }
 """Every setting and its default; docs/operations.md describes each."""
 

@@ -74,3 +74,13 @@ def test_security_headers(client: FlaskClient) -> None:
     assert "script-src 'self'" in csp and "unsafe-eval" not in csp and "http" not in csp
     page = client.get("/docs").get_data(as_text=True)
     assert "<script>" not in page and "cdn" not in page.lower(), "no inline script, nothing from a CDN"
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit() -> None:
+    app = create_app(
+        {"BRIEFS_CONTENT_DIR": str(ROOT / "content"), "BRIEFS_RATELIMIT": "2 per minute", "BRIEFS_TRUSTED_PROXIES": 1}
+    )
+    client = app.test_client()
+    first = [client.get("/v1", headers={"X-Forwarded-For": "203.0.113.1"}).status_code for _ in range(3)]
+    second = [client.get("/v1", headers={"X-Forwarded-For": "203.0.113.2"}).status_code for _ in range(3)]
+    assert first == second == [200, 200, 429]
