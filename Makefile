@@ -27,8 +27,8 @@ serve: $(BIN)/briefs
 	$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket --bind 127.0.0.1:$(PORT) 'api:create_app()'
 
 test: $(BIN)/briefs deps
-	$(BIN)/ruff check api schemas tests bench
-	$(BIN)/ruff format --check api schemas tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 
