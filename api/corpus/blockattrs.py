@@ -40,7 +40,8 @@ def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
         return draft
     draft.type = block_type
     parent = walker.blocks[-1] if walker.blocks else None
-    ok = _check_attributes(walker, block_type, attrs, line) & _check_parent(walker, block_type, parent, line)
+    attributes_ok = _check_attributes(walker, block_type, attrs, line)
+    parent_ok = _check_parent(walker, block_type, parent, line)
     if block_type.parent == SECTION:
         walker.ordinals[block_type.name] = draft.ordinal = walker.ordinals.get(block_type.name, 0) + 1
         auto_id = f"{block_type.name}-{draft.ordinal}"
@@ -48,8 +49,9 @@ def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
         draft.ordinal = len(parent.scenarios) + 1 if parent else 1
         auto_id = f"{parent.id if parent else block_type.parent}-{block_type.name}-{draft.ordinal}"
     draft.id = explicit_id if explicit_id is not None else auto_id
-    ok &= _check_id(walker, draft.id, line)
-    if ok:
+    # An id made from a broken parent's would only add a false error to the parent check's.
+    id_ok = (parent_ok or explicit_id is not None) and _check_id(walker, draft.id, line)
+    if attributes_ok and parent_ok and id_ok:
         draft.valid = True
         token.attrs = {"class": block_type.name, "id": draft.id}
     return draft

@@ -21,6 +21,7 @@ FILE_MAX_BYTES = 1024 * 1024
 WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")
 _FENCE = re.compile(r" {0,3}(:{3,})(.*)")
 _PARSER = create_parser()
+_LINE_ENDS = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ def _decode(data: bytes, sink: ErrorSink) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        for number, line in enumerate(data.split(b"\n"), start=1):
+        for number, line in enumerate(_LINE_ENDS.split(data), start=1):
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as exc:

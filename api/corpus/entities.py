@@ -28,8 +28,8 @@ def load_entities(files: Iterable[tuple[str, str]]) -> tuple[Entities, list[Cont
         sink = ErrorSink(path)
         sinks.append(sink)
         data = load_yaml(text, sink)
-        if data is None and not sink.errors:
-            continue
+        if data is None:
+            continue  # empty, or not YAML (already reported)
         if not isinstance(data, Located):
             sink.add(1, "an entity file is a mapping with 'actors:' and/or 'events:' lists")
             continue
@@ -51,7 +51,7 @@ def load_entities(files: Iterable[tuple[str, str]]) -> tuple[Entities, list[Cont
         actors=MappingProxyType({key: value[0] for key, value in actors.items()}),
         events=MappingProxyType({key: value[0] for key, value in events.items()}),
     )
-    return entities, [error for sink in sinks for error in sink.errors]
+    return entities, [error for sink in sinks for error in sorted(sink.errors, key=lambda e: e.line)]
 
 
 def _items(data: Located, key: str, sink: ErrorSink) -> Iterable[tuple[Located, int]]:

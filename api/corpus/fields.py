@@ -16,6 +16,11 @@ PARTIAL_DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 SLUG_RULE = "lowercase letters and digits in words joined by single hyphens, at most 80 characters"
 
 
+def shown(value: object) -> str:
+    """A YAML value as an author would recognise it in an error message."""
+    return "(empty)" if value is None else repr(value)
+
+
 def is_slug(value: object) -> bool:
     """True for ``^[a-z0-9]+(-[a-z0-9]+)*$`` of at most 80 characters."""
     return isinstance(value, str) and len(value) <= SLUG_MAX and SLUG_RE.fullmatch(value) is not None
@@ -66,6 +71,12 @@ class FieldReader:
     def error(self, key: str, message: str) -> None:
         """Record a problem at the key's line."""
         self.sink.add(self.line(key), message)
+
+    def error_unless_reported(self, key: str, message: str) -> None:
+        """Record a problem at the key's line, unless that line already has one (e.g. '.nan')."""
+        line = self.line(key)
+        if not any(error.line == line for error in self.sink.errors):
+            self.sink.add(line, message)
 
     def check_keys(self, known: tuple[str, ...], required: tuple[str, ...]) -> None:
         """Report unknown and missing keys."""

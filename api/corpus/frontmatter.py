@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from api.corpus.errors import ErrorSink
-from api.corpus.fields import SLUG_RULE, FieldReader, is_slug
+from api.corpus.fields import SLUG_RULE, FieldReader, is_slug, shown
 from api.corpus.model import Author, Entities
 from api.corpus.yamldata import Located, line_of, load_yaml
 
@@ -108,7 +108,7 @@ def _read_id(fields: FieldReader, stem: str) -> str | None:
 def _read_revision(fields: FieldReader) -> int:
     value = fields.data.get("revision", 1)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        fields.error("revision", f"'revision' {value!r} must be a whole number, 1 or more")
+        fields.error_unless_reported("revision", f"'revision' {shown(value)} must be a whole number, 1 or more")
         return 1
     return value
 
@@ -116,7 +116,9 @@ def _read_revision(fields: FieldReader) -> int:
 def _read_language(fields: FieldReader) -> str:
     value = fields.data.get("language", "en")
     if not isinstance(value, str) or not LANGUAGE_RE.fullmatch(value):
-        fields.error("language", f"'language' {value!r} is not a BCP 47 language tag such as 'en' or 'pt-BR'")
+        fields.error_unless_reported(
+            "language", f"'language' {shown(value)} is not a BCP 47 language tag such as 'en' or 'pt-BR'"
+        )
         return "en"
     return value
 

@@ -53,6 +53,8 @@ def read_inline(token: Token, entities: Entities, sink: ErrorSink) -> tuple[str,
         if kind in ("text", "code_inline"):
             parts.append(child.content)
             length += len(child.content)
+        if kind == "text" and "]{" in child.content:
+            _report_unread_spans(child.content, line, sink)
         if kind == "code_inline":
             newlines, code_cursor = _code_span_newlines(token.content, child, code_cursor)
             line += newlines
@@ -70,6 +72,17 @@ def read_inline(token: Token, entities: Entities, sink: ErrorSink) -> tuple[str,
     text = "".join(parts)
     hits.sort(key=lambda hit: hit.start)
     return text, hits
+
+
+_UNREAD_SPAN = re.compile(r"\]\{[^}\n]*\.(?:actor|event)\b[^}\n]*\}?")
+
+
+def _report_unread_spans(text: str, line: int, sink: ErrorSink) -> None:
+    """A mention whose braces could not be read stays text; say so rather than lose it quietly."""
+    for match in _UNREAD_SPAN.finditer(text):
+        sink.add(
+            line, f"cannot read the mention's attributes '{match.group()[1:]}': write [words]{{.actor ref=some-id}}"
+        )
 
 
 def _code_span_newlines(source: str, code: Token, cursor: int) -> tuple[int, int]:
