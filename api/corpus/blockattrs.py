@@ -4,6 +4,7 @@ frozen element built when the div closes."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
@@ -12,7 +13,7 @@ from api.corpus.blocks import BLOCK_TYPES, KNOWN_TYPES, SECTION, BlockType
 from api.corpus.drafts import NO_CHUNK, BlockDraft
 from api.corpus.errors import line_span
 from api.corpus.fields import SLUG_RULE, is_slug
-from api.corpus.model import Element, SourceLines
+from api.corpus.model import Element, Expectation, SourceLines
 from api.corpus.syntax import parse_attributes
 
 _TRAILING_COLONS = re.compile(r"\s*:+\s*$")
@@ -136,26 +137,70 @@ def _check_id(walker: Walker, block_id: str, line: int) -> bool:
     return True
 
 
-def build_element(walker: Walker, draft: BlockDraft, close_index: int) -> Element:
-    """Freeze a block whose closing fence was just read."""
+@dataclass(slots=True)
+class PendingElement:
+    """A closed block, frozen once its section's HTML exists: the block's HTML is cut
+    from there rather than rendered a second (or, for a scenario, a third) time."""
+
+    model: type[Element]
+    fields: dict[str, Any]
+    opening_tag: str
+    scenarios: list[PendingElement]
+    element: Element | None = None
+
+    def make(self, section_html: str) -> Element:
+        """The element (made once, then reused)."""
+        if self.element is None:
+            if self.model is Expectation:
+                self.fields["scenarios"] = tuple(pending.make(section_html) for pending in self.scenarios)
+            self.element = self.model(html=inner_html(section_html, self.opening_tag), **self.fields)
+        return self.element
+
+
+def inner_html(html: str, opening_tag: str) -> str:
+    """What stands between a div's opening tag and its matching ``</div>``.
+
+    Raw HTML is escaped, so every ``<div`` and ``</div>`` in the output is a fenced div's.
+    """
+    start = html.find(opening_tag)
+    if start < 0:
+        return ""
+    start += len(opening_tag)
+    start += html.startswith("\n", start)
+    depth, position = 1, start
+    while True:
+        close = html.find("</div>", position)
+        opened = html.find("<div", position, close)
+        if close < 0:
+            return html[start:]
+        if opened >= 0:
+            depth, position = depth + 1, opened + 4
+            continue
+        depth -= 1
+        if depth == 0:
+            return html[start:close]
+        position = close + 6
+
+
+def build_element(walker: Walker, draft: BlockDraft) -> PendingElement:
+    """Everything of a block whose closing fence was just read, but its HTML."""
     assert draft.type is not None and walker.section is not None
     opening = walker.tokens[draft.first_token]
     text, start = walker.text_of(draft)
     fields: dict[str, Any] = {
         "id": draft.id, "type": draft.type.name, "brief_id": walker.brief_id,
         "section_id": walker.section.id, "ordinal": draft.ordinal,
-        "title": draft.attrs.get("title") or None, "text": text,
-        "html": walker.render(draft.first_token + 1, close_index), "mentions": draft.mentions(),
+        "title": draft.attrs.get("title") or None, "text": text, "mentions": draft.mentions(),
         "source": SourceLines(walker.path, *line_span(opening, fenced=True)), "start": start,
     }  # fmt: skip
     if draft.type.name == "expectation":
         fields.update(
             horizon=draft.attrs.get("horizon") or None,
             priority_for=tuple(dict.fromkeys(draft.attrs.get("priority-for", "").split())),
-            scenarios=tuple(draft.scenarios),
         )
     elif draft.type.name == "scenario":
         fields["expectation_id"] = walker.blocks[-1].id if walker.blocks else ""
     elif draft.type.name == "strategy-element":
         fields["actor"] = draft.attrs.get("actor") or None
-    return draft.type.model(**fields)
+    opening_tag = f'<div class="{draft.type.name}" id="{draft.id}">'
+    return PendingElement(draft.type.model, fields, opening_tag, draft.scenarios)

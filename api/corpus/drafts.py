@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from api.corpus.blocks import BlockType
-from api.corpus.model import Element, Mentions
+from api.corpus.model import Mentions
 
 NO_CHUNK = 1 << 30
 """``first_chunk`` of a span that holds no text yet."""
@@ -37,7 +38,8 @@ class SectionDraft(Span):
     level: int = 2
     parent_id: str | None = None
     line_end: int = 0
-    elements: list[Element] = field(default_factory=list)
+    elements: list[Any] = field(default_factory=list)
+    """Its blocks, as :class:`api.corpus.blockattrs.PendingElement` until the section closes."""
 
 
 @dataclass(slots=True)
@@ -48,4 +50,5 @@ class BlockDraft(Span):
     id: str = ""
     attrs: dict[str, str] = field(default_factory=dict)
     ordinal: int = 0
-    scenarios: list[Element] = field(default_factory=list)
+    scenarios: list[Any] = field(default_factory=list)
+    """Its scenarios, as pending elements."""

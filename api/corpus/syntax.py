@@ -72,11 +72,41 @@ def create_parser() -> MarkdownIt:
 _SINGLE_QUOTED = re.compile(r"""([A-Za-z0-9_:-]+)='([^']*)'""")
 
 
+_SIMPLE_ATTR = r"""\.([\w:-]+)|\#([\w:-]+)|([A-Za-z0-9_:-]+)=(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_:-]+))"""
+_SIMPLE_ATTRS = re.compile(rf"\{{\s*(?:(?:{_SIMPLE_ATTR})\s*)*\}}\s*")
+_ONE_ATTR = re.compile(_SIMPLE_ATTR)
+
+
+def _parse_simple(text: str) -> dict[str, str] | None:
+    """The common forms (``.class``, ``#id``, ``key=bare``, ``key="quoted"``) without the
+    character-by-character parser; None sends anything else to it."""
+    if _SIMPLE_ATTRS.fullmatch(text) is None:
+        return None
+    attrs: dict[str, str] = {}
+    classes = []
+    for match in _ONE_ATTR.finditer(text):
+        class_name, identifier, key, quoted, bare = match.groups()
+        if class_name is not None:
+            classes.append(class_name)
+        elif identifier is not None:
+            attrs["id"] = identifier
+        elif key == "class":
+            classes.append(quoted if quoted is not None else bare)
+        else:
+            attrs[key] = (quoted if quoted is not None else bare).replace('\\"', '"')
+    if classes:
+        attrs["class"] = " ".join(classes)
+    return attrs
+
+
 def parse_attributes(text: str) -> dict[str, str] | None:
     """Parse a whole ``{...}`` attribute string, or None if it is malformed.
 
     Values may be double-quoted, single-quoted (as Pandoc allows) or bare.
     """
+    simple = _parse_simple(text)
+    if simple is not None:
+        return simple
     text = _SINGLE_QUOTED.sub(lambda m: m.group(1) + '="' + m.group(2).replace('"', '\\"') + '"', text)
     try:
         end, attrs = parse(text)

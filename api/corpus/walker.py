@@ -7,7 +7,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from api.corpus.blockattrs import a, build_element, read_block
+from api.corpus.blockattrs import PendingElement, a, build_element, read_block
 from api.corpus.blocks import SECTION
 from api.corpus.drafts import NO_CHUNK, BlockDraft, SectionDraft, Span
 from api.corpus.errors import ErrorSink, line_span
@@ -38,7 +38,7 @@ class Walker:
         self.blocks: list[BlockDraft] = []
         self.block_lines: dict[str, int] = {}
         self.ordinals: dict[str, int] = {}
-        self.elements: list[Element] = []
+        self.pending: list[PendingElement] = []
         self.mentions: list[Mention] = []
 
     def walk(self) -> tuple[tuple[Section, ...], tuple[Element, ...], tuple[Mention, ...], str]:
@@ -55,8 +55,8 @@ class Walker:
             self._read_body_token(index, token)
             index += 1
         self._close_section(len(self.tokens))
-        self.elements.sort(key=lambda element: element.source.line_start)
-        return tuple(self.sections), tuple(self.elements), tuple(self.mentions), SEPARATOR.join(self.chunks)
+        elements = sorted((p.element for p in self.pending if p.element), key=lambda e: e.source.line_start)
+        return tuple(self.sections), tuple(elements), tuple(self.mentions), SEPARATOR.join(self.chunks)
 
     # -- text -----------------------------------------------------------------
 
@@ -120,7 +120,7 @@ class Walker:
         elif token.type == f"container_{DIV}_open":
             self._open_block(index, token)
         elif token.type == f"container_{DIV}_close":
-            self._close_block(index)
+            self._close_block()
 
     def _report_stray_fences(self, token: Token) -> None:
         first = line_span(token)[0]
@@ -190,11 +190,12 @@ class Walker:
         if draft is None:
             return
         text, start = self.text_of(draft)
+        html = self.render(draft.first_token, past_last)
         self.sections.append(
             Section(
                 id=draft.id, brief_id=self.brief_id, title=draft.title, level=draft.level,
                 parent_id=draft.parent_id, ordinal=len(self.sections) + 1, text=text,
-                html=self.render(draft.first_token, past_last), elements=tuple(draft.elements),
+                html=html, elements=tuple(pending.make(html) for pending in draft.elements),
                 mentions=draft.mentions(), source=SourceLines(self.path, draft.line_start, draft.line_end),
                 start=start,
             )
@@ -206,15 +207,15 @@ class Walker:
     def _open_block(self, index: int, token: Token) -> None:
         self.blocks.append(read_block(self, index, token))
 
-    def _close_block(self, index: int) -> None:
+    def _close_block(self) -> None:
         if not self.blocks:
             return
         draft = self.blocks.pop()
         if draft.type is None or not draft.valid or self.section is None:
             return
-        element = build_element(self, draft, index)
-        self.elements.append(element)
+        pending = build_element(self, draft)
+        self.pending.append(pending)
         if draft.type.parent == SECTION:
-            self.section.elements.append(element)
+            self.section.elements.append(pending)
         elif self.blocks:
-            self.blocks[-1].scenarios.append(element)
+            self.blocks[-1].scenarios.append(pending)

@@ -20,6 +20,7 @@ _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null"))
 _TIMESTAMP = _CORE + "timestamp"
 _COLLECTION_TAGS = frozenset((_CORE + "map", _CORE + "seq"))
+_C_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
 class Located(dict[str, Any]):
@@ -80,7 +81,7 @@ def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
     loader = None
     try:
         loader = _Loader(text, sink, first_line)
-        node = loader.get_single_node()
+        node = _compose(text, loader)
         return None if node is None else _convert(node, loader, first_line)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -95,6 +96,14 @@ def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
         if loader is not None:
             loader.dispose()
     return None
+
+
+def _compose(text: str, loader: _Loader) -> yaml.Node | None:
+    """The node tree: from libyaml when the text cannot hold an anchor or alias (its
+    composer would follow them silently), else from the pure-Python composer that reports them."""
+    if _C_LOADER is not None and "&" not in text and "*" not in text:
+        return yaml.compose(text, Loader=_C_LOADER)  # type: ignore[no-any-return]
+    return loader.get_single_node()  # type: ignore[no-any-return]
 
 
 def _convert(node: yaml.Node, loader: _Loader, first_line: int) -> Any:
