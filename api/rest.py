@@ -82,9 +82,10 @@ class _Converter(OpenAPIConverter):
         if not isinstance(field, NamedEnum):
             return super().field2property(field)  # type: ignore[no-any-return]
         if field.component not in self.spec.components.schemas:
-            self.spec.components.schema(
-                field.component, component={"type": "string", "enum": list(field.values), "description": field.doc}
-            )
+            component = {"type": "string", "enum": list(field.values), "description": field.doc}
+            if field.names:
+                component["x-enum-varnames"] = list(field.names)
+            self.spec.components.schema(field.component, component=component)
         ref = {"$ref": f"#/components/schemas/{field.component}"}
         return {"anyOf": [ref, {"type": "null"}]} if field.allow_none else ref
 

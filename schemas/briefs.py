@@ -11,6 +11,7 @@ from api.corpus.model import Brief, Element, Section
 from schemas.common import (
     BriefSourceSchema,
     ComputedNested,
+    ComputedString,
     MentionsSchema,
     SourceLinesSchema,
     brief_url,
@@ -45,7 +46,7 @@ class _ElementFields(Schema):
     html = fields.String(required=True, metadata=describe("Safe HTML; raw HTML in the source is escaped."))
     mentions = fields.Nested(MentionsSchema, required=True)
     source = fields.Nested(SourceLinesSchema, required=True, metadata=describe("The block's fence lines, inclusive."))
-    url = fields.Function(
+    url = ComputedString(
         element_url,
         required=True,
         metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/factors/return-to-diplomacy"),
@@ -100,7 +101,7 @@ class SectionSchema(Schema):
     )
     mentions = fields.Nested(MentionsSchema, required=True)
     source = fields.Nested(SourceLinesSchema, required=True)
-    url = fields.Function(
+    url = ComputedString(
         section_url, required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/sections/outlook")
     )
 
@@ -153,7 +154,7 @@ class BriefSummarySchema(Schema):
     )
     word_count = fields.Integer(required=True, metadata=describe("Words in its plain text.", 989))
     source = fields.Nested(BriefSourceSchema, required=True)
-    url = fields.Function(
+    url = ComputedString(
         lambda brief: brief_url(brief.id),
         required=True,
         metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021"),

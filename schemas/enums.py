@@ -16,21 +16,28 @@ class NamedEnum(fields.String):
     component: str = ""
     values: tuple[str, ...] = ()
     doc: str = ""
+    names: tuple[str, ...] = ()
+    """Member names for generated SDKs (``x-enum-varnames``), where a value is not an identifier."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=validate.OneOf(self.values), **kwargs)
 
 
-def named_enum(component: str, values: tuple[str, ...], doc: str) -> type[NamedEnum]:
+def named_enum(component: str, values: tuple[str, ...], doc: str, names: tuple[str, ...] = ()) -> type[NamedEnum]:
     """A :class:`NamedEnum` field class for one enumeration."""
-    return type(f"{component}Field", (NamedEnum,), {"component": component, "values": values, "doc": doc})
+    return type(
+        f"{component}Field", (NamedEnum,), {"component": component, "values": values, "doc": doc, "names": names}
+    )
 
 
 ElementType = named_enum("ElementType", tuple(BLOCK_TYPES), "The type of a typed block.")
 ActorKind = named_enum("ActorKind", ACTOR_KINDS, "What kind of actor it is.")
 DatePrecision = named_enum("DatePrecision", ("year", "month", "day"), "How precisely an event's date is known.")
 BriefSort = named_enum(
-    "BriefSort", ("published", "-published", "title", "-title"), "Sort order of briefs; a leading '-' reverses it."
+    "BriefSort",
+    ("published", "-published", "title", "-title"),
+    "Sort order of briefs; a leading '-' reverses it.",
+    names=("PUBLISHED", "PUBLISHED_DESC", "TITLE", "TITLE_DESC"),
 )
 HitType = named_enum(
     "HitType", ("brief", "section", *BLOCK_TYPES), "What a search hit is: a brief, a section or a typed block."

@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
-from api.corpus.fields import date_precision
 from schemas.common import describe
 from schemas.enums import ActorKind, BriefSort, ElementType, HitType, ResponseFormat
 from schemas.paging import PageQuerySchema
 
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+"""Ids and tags, as the content format defines them."""
 Q_MAX = 500
 """Longest accepted ``q``, in characters."""
+PARTIAL_DATE_QUERY_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+"""A partial date as documented for query parameters: ``2021``, ``2021-05`` or ``2021-05-10``."""
 
 
 class PartialDate(fields.String):
     """A date of year, month or day precision: ``2021``, ``2021-05`` or ``2021-05-10``."""
 
+    # A bound is compared as text, so a day that does not exist (2021-02-30) is still a usable bound.
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if date_precision(text) is None:
+        if not re.fullmatch(PARTIAL_DATE_QUERY_PATTERN, text):
             raise ValidationError("Not a date: use YYYY, YYYY-MM or YYYY-MM-DD.")
-        return text
+        return str(text)
+
+
+class Slug(fields.String):
+    """An id or tag: lowercase words joined by hyphens, at most 80 characters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        rules = [
+            validate.Length(max=80),
+            validate.Regexp(SLUG_PATTERN, error="Not an id: lowercase words and hyphens."),
+        ]
+        super().__init__(validate=rules, **kwargs)
 
 
 class SearchText(fields.String):
@@ -35,10 +51,10 @@ class SearchText(fields.String):
 class BriefQuerySchema(PageQuerySchema):
     """Filters and order of the brief list."""
 
-    tag = fields.String(metadata=describe("Only briefs with this tag.", "diplomacy"))
+    tag = Slug(metadata=describe("Only briefs with this tag.", "diplomacy"))
     q = SearchText(metadata=describe("Full-text search within briefs (see /v1/search for the syntax).", "Nakhichevan"))
-    actor = fields.String(metadata=describe("Only briefs that mention this actor.", "vladimir-putin"))
-    event = fields.String(metadata=describe("Only briefs about or mentioning this event.", "sochi-meeting-2021"))
+    actor = Slug(metadata=describe("Only briefs that mention this actor.", "vladimir-putin"))
+    event = Slug(metadata=describe("Only briefs about or mentioning this event.", "sochi-meeting-2021"))
     published_from = fields.Date(metadata=describe("Only briefs published on or after this date.", "2021-01-01"))
     published_to = fields.Date(metadata=describe("Only briefs published on or before this date.", "2021-12-31"))
     sort = BriefSort(load_default="-published", metadata=describe("Order; '-' reverses.", "-published"))
@@ -60,20 +76,25 @@ class ActorQuerySchema(PageQuerySchema):
 class EventQuerySchema(CsvQuerySchema):
     """Filters of the timeline. Dates may be partial: 2021, 2021-05 or 2021-05-10."""
 
-    from_ = PartialDate(data_key="from", metadata=describe("Events that start on or after this date.", "2021"))
-    to = PartialDate(metadata=describe("Events that start on or before the end of this date.", "2021-11"))
-    actor = fields.String(metadata=describe("Events with this actor among the participants.", "vladimir-putin"))
+    from_ = PartialDate(
+        data_key="from",
+        metadata=describe("Events that start on or after this date.", "2021", pattern=PARTIAL_DATE_QUERY_PATTERN),
+    )
+    to = PartialDate(
+        metadata=describe(
+            "Events that start on or before the end of this date.", "2021-11", pattern=PARTIAL_DATE_QUERY_PATTERN
+        )
+    )
+    actor = Slug(metadata=describe("Events with this actor among the participants.", "vladimir-putin"))
 
 
 class ElementQuerySchema(CsvQuerySchema):
     """Filters of the typed blocks across briefs."""
 
     type = ElementType(metadata=describe("Only blocks of this type.", "expectation"))
-    brief = fields.String(metadata=describe("Only blocks of this brief.", "sochi-summit-2021"))
-    actor = fields.String(
-        metadata=describe("Blocks that mention this actor, or strategy elements of it.", "azerbaijan")
-    )
-    event = fields.String(metadata=describe("Blocks that mention this event.", "sochi-meeting-2021"))
+    brief = Slug(metadata=describe("Only blocks of this brief.", "sochi-summit-2021"))
+    actor = Slug(metadata=describe("Blocks that mention this actor, or strategy elements of it.", "azerbaijan"))
+    event = Slug(metadata=describe("Blocks that mention this event.", "sochi-meeting-2021"))
     q = SearchText(
         metadata=describe("Full-text search within the blocks (see /v1/search for the syntax).", "border demarcation")
     )

@@ -54,7 +54,7 @@ def test_partial_date_filters(timeline: FlaskClient, query: str, expected: list[
     assert _ids(timeline, query) == expected
 
 
-@pytest.mark.parametrize("bad", ["2021-13", "21", "2021-02-30", "May 2021"])
+@pytest.mark.parametrize("bad", ["2021-13", "21", "2021-5", "May 2021"])
 def test_bad_dates_are_422_naming_the_parameter(timeline: FlaskClient, bad: str) -> None:
     problem = timeline.get(f"/v1/events?from={bad}").get_json(force=True)
     assert problem["status"] == 422 and problem["errors"][0]["name"] == "from"
