@@ -3,6 +3,7 @@ its search index and its cached responses, replaced as a whole on reload."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -40,8 +41,16 @@ class Snapshot:
 def load_snapshot(content_dir: str, search_path: str | None = None, previous: Corpus | None = None) -> Snapshot:
     """Read, parse and index the content directory (all of it off the request path)."""
     signature = content_signature(content_dir)
-    corpus = load_corpus(content_dir, previous)
-    return Snapshot(corpus, build_lookups(corpus), SearchIndex(corpus, search_path), ResponseCache(), signature)
+    # Loading makes many objects and frees none: the cyclic collector would only rescan them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        corpus = load_corpus(content_dir, previous)
+        snapshot = Snapshot(corpus, build_lookups(corpus), SearchIndex(corpus, search_path), ResponseCache(), signature)
+    finally:
+        if collecting:
+            gc.enable()
+    return snapshot
 
 
 class CorpusStore:
