@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve test check lint golden bench clean deps
+.PHONY: serve test check lint golden bench clean deps typescript contract sdk
 
 # Debian packages the tests use (jq and curl for the README recipes, redis-server for the
 # shared rate limit); installed if missing.
@@ -26,11 +26,33 @@ serve: $(BIN)/briefs
 	-$(BIN)/briefs check --content content
 	$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket --bind 127.0.0.1:$(PORT) 'api:create_app()'
 
-test: $(BIN)/briefs deps
+test: $(BIN)/briefs deps typescript
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The node packages of clients/typescript (openapi-typescript, typescript) at the versions of
+# its package-lock.json; npm comes from Debian if missing.
+TS := clients/typescript
+$(TS)/node_modules/.package-lock.json: $(TS)/package.json $(TS)/package-lock.json
+	@command -v npm >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(TS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+typescript: $(TS)/node_modules/.package-lock.json
+
+# The contract tests alone: schemathesis in process and against gunicorn, the generated
+# Python SDK and TypeScript types, and the v1 compatibility rule.
+contract: $(BIN)/briefs deps typescript
+	$(BIN)/pytest -m contract
+
+# A Python client generated from openapi.yaml, for examples/sdk_example.py:
+# PYTHONPATH=build/sdk $(BIN)/python examples/sdk_example.py http://127.0.0.1:$(PORT)
+sdk: $(BIN)/briefs
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate --path openapi.yaml --meta none \
+	  --overwrite --output-path build/sdk/briefs_api_client
 
 check: $(BIN)/briefs
 	-$(BIN)/briefs check --content content
