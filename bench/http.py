@@ -1,0 +1,286 @@
+"""HTTP benchmark: the project's server against a bare-Flask baseline, A B A B.
+
+``bash bench/install.sh && .venv/bin/python bench/http.py``
+
+1. Writes a content directory of ``--briefs`` briefs shaped like the seed
+   (``bench/corpus_gen.py``; the seed brief itself is one of them), unless
+   ``--content DIR`` names one.
+2. Starts the project (``api:create_app()``) with the project's gunicorn
+   settings (``gunicorn.conf.py``, ``--no-control-socket``) on a free
+   127.0.0.1 port, and captures its response to each benchmarked path: body
+   bytes, Content-Type and ETag.
+3. Starts the baseline (``bench/baseline.py``), a bare Flask app serving
+   exactly those bytes, with the same settings; and nginx serving the same
+   files, if nginx is installed.
+4. For each endpoint, after a warm-up: project, baseline (and nginx), again
+   and again, ``--pairs`` times, each wrk run lasting ``--duration``. Each
+   pair gives the ratio project / baseline; the median of the pairs is the
+   figure to quote.
+
+Everything listens on 127.0.0.1. wrk's output goes to
+``bench/results/<timestamp>.tmp/``, the server logs to a temporary directory
+and the figures to ``bench/results/<timestamp>.json``. Servers are always
+stopped, Ctrl-C included. This is a measurement, not a test: it exits 0
+unless it could not measure.
+"""
+
+# Most imports follow the sys.path fix below: bench/http.py would shadow the standard library's http.
+# ruff: noqa: E402
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)  # this file would shadow the standard library's http package
+
+import argparse
+import base64
+import datetime as dt
+import json
+import os
+import runpy
+import signal
+import statistics
+import tempfile
+import urllib.error
+import urllib.request
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+from bench import corpus_gen, runinfo, servers
+from bench.loadgen import Load, run_wrk, wrk_version
+
+RESULTS = ROOT / "bench" / "results"
+SERVER_ENV = {"BRIEFS_RATELIMIT": "1000000000 per minute"}
+"""The project's per-client rate limit would answer wrk, one client, with 429s: it is kept, but out of reach."""
+BRIEF = f"/v1/briefs/{corpus_gen.SEED_ID}"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One benchmarked request."""
+
+    name: str
+    path: str
+    conditional: bool = False
+    """Sent with ``If-None-Match`` naming the server's ETag: the 304 path."""
+
+
+ENDPOINTS = (
+    Endpoint("brief", BRIEF),
+    Endpoint("brief 304", BRIEF, conditional=True),
+    Endpoint("list", "/v1/briefs"),
+    Endpoint("search", "/v1/search?q=border+demarcation"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A response as captured with urllib (no Accept-Encoding: identity bodies, as wrk gets them)."""
+
+    status: int
+    body: bytes
+    content_type: str
+    etag: str
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> Response:
+    """GET ``url``; a 304 is a response like any other."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with servers.LOCAL.open(request, timeout=30) as answer:
+            status, body, answer_headers = answer.status, answer.read(), answer.headers
+    except urllib.error.HTTPError as error:
+        status, body, answer_headers = error.code, error.read(), error.headers
+    return Response(status, body, answer_headers.get("Content-Type", ""), answer_headers.get("ETag", ""))
+
+
+def capture(server: servers.Server, capture_file: Path, files_dir: Path) -> dict[str, Response]:
+    """The project's response to each path, written for the baseline (JSON) and for nginx (one file each)."""
+    captured = {e.path: fetch(server.base + e.path) for e in ENDPOINTS if not e.conditional}
+    for path, response in captured.items():
+        if response.status != 200:
+            raise RuntimeError(f"the project answered {path} with {response.status}: {response.body[:300]!r}")
+    entries = {
+        path: {"body": base64.b64encode(r.body).decode(), "content_type": r.content_type, "etag": r.etag}
+        for path, r in captured.items()
+    }
+    capture_file.write_text(json.dumps(entries, indent=1), encoding="utf-8")
+    for number, (_, response) in enumerate(captured.items()):
+        (files_dir / f"{number}.body").write_bytes(response.body)
+    return captured
+
+
+def check(server: servers.Server, endpoint: Endpoint, captured: Response) -> dict[str, str]:
+    """The headers to send for ``endpoint``; fails unless the server answers as the project does."""
+    plain = fetch(server.base + endpoint.path)
+    if plain.status != 200 or plain.body != captured.body:
+        raise RuntimeError(f"{server.name} does not serve the project's bytes at {endpoint.path}")
+    if not endpoint.conditional:
+        return {}
+    headers = {"If-None-Match": plain.etag}
+    if fetch(server.base + endpoint.path, headers).status != 304:
+        raise RuntimeError(f"{server.name} does not answer 304 at {endpoint.path} with {headers}")
+    return headers
+
+
+def worker_boots(log: Path, since: int) -> int:
+    """gunicorn workers (re)started since byte ``since`` of its log: max_requests recycling them."""
+    with log.open("rb") as file:
+        file.seek(since)
+        return file.read().count(b"Booting worker")
+
+
+Record = dict[str, Any]
+"""JSON-ready figures."""
+METRICS = (("rps", "req/s"), ("p50_ms", "p50"), ("p99_ms", "p99"))
+
+
+def measure(endpoint: Endpoint, targets: list[servers.Server], captured: Response, args: argparse.Namespace,
+            out: Path) -> Record:  # fmt: skip
+    """Warm up, then run every server in turn, ``args.pairs`` times; the runs and the ratios to the baseline."""
+    load = Load(args.duration, args.connections, args.threads)
+    warm = Load(args.warmup, args.connections, args.threads)
+    slug = endpoint.name.replace(" ", "-")
+    headers = {server.name: check(server, endpoint, captured) for server in targets}
+    for server in targets:
+        run_wrk(server.base + endpoint.path, warm, out / f"{slug}-warmup-{server.name}.txt", headers[server.name])
+    runs: list[Record] = []
+    for pair in range(1, args.pairs + 1):
+        for server in targets:
+            since = server.log.stat().st_size
+            output = out / f"{slug}-{pair}-{server.name}.txt"
+            run = run_wrk(server.base + endpoint.path, load, output, headers[server.name]).as_dict()
+            boots = worker_boots(server.log, since) if server.name != "nginx" else None
+            run.update(pair=pair, server=server.name, worker_boots=boots)
+            runs.append(run)
+            problems = f"  {boots} workers recycled" if boots else ""
+            problems += f"  {run['errors']} errors (see {output.name})" if run["errors"] else ""
+            print(f"  {endpoint.name:<10} pair {pair}  {server.name:<9}{run['rps']:>9.0f} req/s"
+                  f"{run['p50_ms']:>8.2f} ms p50{run['p99_ms']:>8.2f} ms p99{problems}", flush=True)  # fmt: skip
+    return {"path": endpoint.path, "conditional": endpoint.conditional, "bytes": len(captured.body),
+            "runs": runs, "ratios": ratios(runs)}  # fmt: skip
+
+
+def ratios(runs: list[Record]) -> Record:
+    """Project / baseline, pair by pair, for req/s, p50 and p99, with their medians."""
+    by_pair: dict[str, list[float]] = {key: [] for key, _ in METRICS}
+    for pair in sorted({run["pair"] for run in runs}):
+        mine = {run["server"]: run for run in runs if run["pair"] == pair}
+        for key, values in by_pair.items():
+            values.append(mine["project"][key] / mine["baseline"][key])
+    return {"pairs": by_pair, "median": {key: statistics.median(values) for key, values in by_pair.items()}}
+
+
+def print_summary(results: dict[str, Record]) -> None:
+    """Per endpoint: median figures of each server, and the ratios project / baseline, pair by pair."""
+    print()
+    print(f"{'endpoint':<11}{'server':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   (medians of the pairs)")
+    for name, result in results.items():
+        for server in dict.fromkeys(run["server"] for run in result["runs"]):
+            mine = [run for run in result["runs"] if run["server"] == server]
+            rps, p50, p99 = (statistics.median(run[key] for run in mine) for key, _ in METRICS)
+            print(f"{name:<11}{server:<10}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}")
+    print()
+    print(f"{'endpoint':<11}{'ratio project / baseline':<26}{'pair by pair':<30}{'median':>8}")
+    for name, result in results.items():
+        for key, label in METRICS:
+            pairs = "  ".join(f"{value:.2f}" for value in result["ratios"]["pairs"][key])
+            print(f"{name:<11}{label:<26}{pairs:<30}{result['ratios']['median'][key]:>8.2f}")
+
+
+def gunicorn_settings() -> dict[str, object]:
+    """The settings of ``gunicorn.conf.py`` as they apply on this machine."""
+    names = ("workers", "worker_class", "preload_app", "timeout", "keepalive", "max_requests", "max_requests_jitter")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return {name: conf[name] for name in names if name in conf}
+
+
+def parse_options(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options; ``--quick`` shortens every run."""
+    options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    options.add_argument("--duration", type=lambda s: int(s.removesuffix("s")), default=5, metavar="SECONDS",
+                         help="length of each wrk run, e.g. 5s (default 5s)")  # fmt: skip
+    options.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    options.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    options.add_argument("--pairs", type=int, default=3, help="A B pairs per endpoint, at least 3 (default 3)")
+    options.add_argument("--content", metavar="DIR", help="content directory to serve (default: generated)")
+    options.add_argument("--briefs", type=int, default=50, help="briefs to generate without --content (default 50)")
+    options.add_argument("--no-nginx", action="store_true", help="leave nginx out even if it is installed")
+    options.add_argument("--quick", action="store_true", help="2 s runs and 1 s warm-ups: a smoke run")
+    args = options.parse_args(argv)
+    if args.pairs < 3:
+        options.error("--pairs: at least 3, or the median says little")
+    if args.quick:
+        args.duration = min(args.duration, 2)
+    args.warmup = 1 if args.quick else 2
+    return args
+
+
+def start_servers(
+    stack: ExitStack, args: argparse.Namespace, work: Path
+) -> tuple[list[servers.Server], dict[str, Response], int]:
+    """The project, its captured responses, then the baseline and nginx serving them; and the number of briefs.
+
+    Each server stops when ``stack`` closes.
+    """
+    content = Path(args.content) if args.content else work / "content"
+    if not args.content:
+        corpus_gen.write_corpus(content, args.briefs)
+    env = {**os.environ, **SERVER_ENV, "BRIEFS_CONTENT_DIR": str(content.resolve())}
+    project = stack.enter_context(servers.gunicorn("project", "api:create_app()", work / "project.log", env, BRIEF))
+    captured = capture(project, work / "capture.json", work)
+    env["BENCH_CAPTURE"] = str(work / "capture.json")
+    baseline = servers.gunicorn("baseline", "bench.baseline:create_app()", work / "baseline.log", env, BRIEF)
+    targets = [project, stack.enter_context(baseline)]
+    if servers.nginx_available() and not args.no_nginx:
+        (work / "nginx").mkdir()
+        files = {path: (work / f"{n}.body", r.content_type) for n, (path, r) in enumerate(captured.items())}
+        targets.append(stack.enter_context(servers.nginx(files, work / "nginx")))
+    return targets, captured, len(list((content / "briefs").glob("*.md")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the servers, measure, print and save the figures; stop every server."""
+    args = parse_options(argv)
+    if not wrk_version():
+        print("wrk is not installed: run `bash bench/install.sh` (as root) first.", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds the with-blocks: servers stop
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"{stamp}.tmp"
+    out.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="briefs-http-") as tmp, ExitStack() as stack:
+        targets, captured, briefs = start_servers(stack, args, Path(tmp))
+        print(f"Briefs API HTTP benchmark at {runinfo.commit() or 'an unknown commit'}, over {briefs} briefs: "
+              f"{', '.join(s.name for s in targets)}; "
+              f"{args.pairs} pairs of {args.duration} s runs, {args.connections} connections, "
+              f"{args.threads} wrk threads; wrk output in {out.relative_to(ROOT)}/", flush=True)  # fmt: skip
+        loadavg = [os.getloadavg()[0]]
+        if loadavg[0] > 0.5:
+            print(f"note: load average {loadavg[0]:.2f} before the first run: something else is using the CPUs")
+        results = {e.name: measure(e, targets, captured[e.path], args, out) for e in ENDPOINTS}
+        loadavg.append(os.getloadavg()[0])
+    print_summary(results)
+    record = {
+        "started": stamp, "options": vars(args), "content": args.content or "generated",
+        "briefs": briefs, "gunicorn": gunicorn_settings(), "server_env": SERVER_ENV,
+        "machine": {**runinfo.machine(), "wrk": wrk_version()},
+        "loadavg_before_after": loadavg, "endpoints": results,
+    }  # fmt: skip
+    path = RESULTS / f"{stamp}.json"
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults: {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\ninterrupted: every server was stopped", file=sys.stderr)
+        sys.exit(130)
