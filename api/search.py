@@ -64,8 +64,6 @@ _INSERT = "INSERT INTO docs(rowid, title, summary, text, type, brief_id, section
 # The rowid encodes the hit type (rowid % len(HIT_TYPES)), so that ranking and filtering every
 # match never reads the stored rows: reading an UNINDEXED column loads the whole row, text and all.
 # Weights of title, summary and text in bm25(); lower bm25 is better, so the score negates it.
-_RANK = "SELECT rowid, -bm25(docs, 10.0, 4.0, 1.0) FROM docs WHERE docs MATCH ?"
-_ROWIDS = "SELECT rowid FROM docs WHERE docs MATCH ?"
 _DETAILS = """
 SELECT rowid, type, brief_id, section_id, element_id, title, base,
        highlight(docs, 2, :open, :close),
@@ -179,12 +177,11 @@ class SearchIndex:
         query = _translate(q)
         conn = self._connection()
         try:
-            ranked = _rank(conn, query, types)
-            page = ranked[offset : offset + limit]
+            total, page = _rank(conn, query, types, limit, offset)
             hits = _details(conn, query, page) if page else []
         except sqlite3.Error as exc:
             raise SearchSyntaxError(_explain(exc)) from exc
-        return len(ranked), hits
+        return total, hits
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""
@@ -285,19 +282,31 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _rank(conn: sqlite3.Connection, query: _Query, types: frozenset[str] | None) -> list[tuple[int, float]]:
-    """Rowids and scores of every hit, best first."""
-    rows: list[tuple[int, float]] = conn.execute(_RANK, (query.match,)).fetchall()
-    if types is None:
-        scored = rows
-    else:
-        codes = {code for code, name in enumerate(HIT_TYPES) if name in types}
-        scored = [(rowid, score) for rowid, score in rows if rowid % len(HIT_TYPES) in codes]
-    tier_of: dict[int, int] = {}
-    for tier, expression in reversed(list(enumerate(query.tiers)) if scored else []):
-        tier_of.update((rowid, tier) for (rowid,) in conn.execute(_ROWIDS, (expression,)))
-    rest = len(query.tiers)
-    return sorted(scored, key=lambda item: (tier_of.get(item[0], rest), -item[1], item[0]))
+def _rank(
+    conn: sqlite3.Connection, query: _Query, types: frozenset[str] | None, limit: int, offset: int
+) -> tuple[int, list[tuple[int, float]]]:
+    """The number of hits, and the rowids and scores of one page of them, best first.
+
+    Scoring, tiers and sorting all run inside SQLite: only the page comes back to Python.
+    """
+    where = "docs MATCH :match"
+    if types is not None:
+        codes = ", ".join(str(code) for code, name in enumerate(HIT_TYPES) if name in types) or "-1"
+        where += f" AND (rowid % {len(HIT_TYPES)}) IN ({codes})"
+    params: dict[str, object] = {"match": query.match, "limit": limit, "offset": offset}
+    (total,) = conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()
+    if total == 0 or limit == 0:
+        return total, []
+    tiers = []
+    for number, expression in enumerate(query.tiers):
+        params[f"tier{number}"] = expression
+        tiers.append(f"WHEN rowid IN (SELECT rowid FROM docs WHERE docs MATCH :tier{number}) THEN {number}")
+    tier = f"CASE {' '.join(tiers)} ELSE {len(query.tiers)} END" if tiers else "0"
+    sql = (
+        f"SELECT rowid, -bm25(docs, 10.0, 4.0, 1.0) AS score, {tier} AS tier FROM docs WHERE {where} "
+        "ORDER BY tier, score DESC, rowid LIMIT :limit OFFSET :offset"
+    )
+    return total, [(rowid, score) for rowid, score, _ in conn.execute(sql, params)]
 
 
 def _details(conn: sqlite3.Connection, query: _Query, page: list[tuple[int, float]]) -> list[SearchHit]:
