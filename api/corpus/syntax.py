@@ -40,8 +40,8 @@ def _heading_attrs_rule(state: StateCore) -> None:
             continue
         inline = tokens[index + 1]
         match = _TRAILING_ATTRS.search(inline.content)
-        if match is None or inline.content[: match.start(1)].endswith("]"):
-            continue  # no attributes, or they belong to a bracketed span: [words]{.actor ref=x}
+        if match is None or inline.content[: match.start(1)].endswith(("]", "\\")):
+            continue  # no attributes, or a bracketed span's ([words]{.actor ref=x}), or an escaped brace
         try:
             _, attrs = parse(match.group(1))
         except ParseError:
