@@ -59,9 +59,21 @@ def _render_div(self: Any, tokens: Sequence[Token], index: int, options: Any, en
     return self.renderToken(tokens, index, options, env)  # type: ignore[no-any-return]
 
 
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+"""Links and images may use these schemes, or none (a relative link or an #anchor)."""
+
+
+def validate_link(url: str) -> bool:
+    """An allow-list, not markdown-it's deny-list: javascript:, ms-msdt:, tel: … never reach href or src."""
+    match = _SCHEME.match(url)
+    return match is None or match.group(1).lower() in ALLOWED_SCHEMES
+
+
 def create_parser() -> MarkdownIt:
     """A parser with the brief syntax; html is off, so raw HTML stays text."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md.validateLink = validate_link  # type: ignore[method-assign]
     md.use(front_matter_plugin)
     md.use(container_plugin, name=DIV, validate=_accept_div, render=_render_div)
     md.use(attrs_plugin, spans=True, after=())
