@@ -22,13 +22,12 @@ import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from flask import Response, g, request
 from flask.views import MethodView
-from marshmallow import Schema, fields
+from marshmallow import fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from api.cache import cache_key, freeze, serve
 from api.store import current
 from schemas.enums import NamedEnum
-from schemas.paging import PaginationSchema
 from schemas.problems import ProblemSchema
 
 log = logging.getLogger(__name__)
@@ -351,4 +350,4 @@ def paginate(items: Sequence[Any], page: int, per_page: int) -> dict[str, Any]:
     }
 
 
-__all__ = ["Api", "Blueprint", "MethodView", "PaginationSchema", "Schema", "abort", "paginate"]
+__all__ = ["Api", "Blueprint", "MethodView", "abort", "csv_response", "paginate", "wants_csv"]
