@@ -155,7 +155,7 @@ class Api(flask_smorest.Api):
         if status == 429:
             detail = f"Rate limit exceeded ({error.description}); retry after the seconds given in Retry-After."
         if errors and "message" not in data:
-            detail = "Invalid parameter " + ", ".join(f"'{e['name']}'" for e in errors) + "; see errors."
+            detail = "Invalid " + "; ".join(f"'{e['name']}': {' '.join(e['messages'])}" for e in errors)
         problem: dict[str, Any] = {
             "type": "about:blank", "title": error.name, "status": status,
             "detail": detail, "instance": request.path,
