@@ -50,7 +50,7 @@ def parse_brief(data: bytes, entities: Entities, path: str, shown_path: str | No
     tokens = _tokenize(text, sink)
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     front = _read_front_matter(tokens, text, stem, entities, sink)
-    walker = Walker(tokens, entities, sink, front.id if front else stem, path)
+    walker = Walker(tokens, entities, sink, front.id if front else stem, path, lines=text.split("\n"))
     sections, elements, mentions, plain = walker.walk()
     if front is None or sink.errors:
         return ParseResult(None, tuple(sorted(sink.errors, key=lambda e: e.line)))

@@ -25,9 +25,11 @@ SEPARATOR = "\n\n"
 class Walker:
     """Reads the body tokens of one brief, reporting problems to ``sink``."""
 
-    def __init__(self, tokens: list[Token], entities: Entities, sink: ErrorSink, brief_id: str, path: str) -> None:
+    def __init__(
+        self, tokens: list[Token], entities: Entities, sink: ErrorSink, brief_id: str, path: str, *, lines: list[str]
+    ) -> None:
         self.tokens, self.entities, self.sink = tokens, entities, sink
-        self.brief_id, self.path = brief_id, path
+        self.brief_id, self.path, self.lines = brief_id, path, lines
         self.chunks: list[str] = []
         self.offsets: list[int] = []
         self.length = 0
@@ -191,6 +193,11 @@ class Walker:
             return
         text, start = self.text_of(draft)
         html = self.render(draft.first_token, past_last)
+        # A list's map takes in the blank lines after it; a section ends on its last written line.
+        while (
+            draft.line_start < draft.line_end <= len(self.lines) and not self.lines[draft.line_end - 1].strip()
+        ):  # fmt: skip
+            draft.line_end -= 1
         self.sections.append(
             Section(
                 id=draft.id, brief_id=self.brief_id, title=draft.title, level=draft.level,

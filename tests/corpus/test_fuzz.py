@@ -928,7 +928,6 @@ def test_an_unclosed_block_before_code_holding_a_fence_line_is_reported() -> Non
     assert [(e.line, "is never closed" in e.message) for e in result.errors] == [(6, True)]
 
 
-@pytest.mark.xfail(strict=True, reason="a list's map takes the blank lines after it into the section")
 def test_a_section_that_ends_with_a_list_ends_on_its_last_item() -> None:
     result = parse_probe("## A\n\n- x\n\n## B\n")
     assert result.brief is not None
