@@ -48,6 +48,7 @@ def parse_brief(data: bytes, entities: Entities, path: str, shown_path: str | No
         return ParseResult(None, tuple(sink.errors))
     text = _decode(data, sink)
     tokens = _tokenize(text, sink)
+    _report_fences_closed_in_code(tokens, text.split("\n"), sink)
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     front = _read_front_matter(tokens, text, stem, entities, sink)
     walker = Walker(tokens, entities, sink, front.id if front else stem, path, lines=text.split("\n"))
@@ -125,6 +126,34 @@ def _unclosed_divs(tokens: list[Token], lines: list[str]) -> list[int]:
     unclosed += [number for number, _ in open_fences]
     # Only once the fences pair up can markdown-it's own reading blame a same-length nested fence.
     return sorted(unclosed) if unclosed else _closed_by_parent(tokens)
+
+
+_CODE_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _report_fences_closed_in_code(tokens: list[Token], lines: list[str], sink: ErrorSink) -> None:
+    """markdown-it ends a div at a ':::' line even inside fenced code, where Pandoc would not:
+    rather than serve a brief the two read differently, report it."""
+    for token in tokens:
+        if token.type != f"container_{DIV}_open" or not token.map:
+            continue
+        first, closer = token.map
+        open_fence: str | None = None
+        for line in lines[first + 1 : closer]:
+            match = _CODE_FENCE.match(line)
+            if match is None:
+                continue
+            marker = match.group(1)
+            if open_fence is None:
+                open_fence = marker
+            elif marker[0] == open_fence[0] and len(marker) >= len(open_fence) and not line.strip(" `~"):
+                open_fence = None
+        if open_fence is not None and closer < len(lines):
+            sink.add(
+                closer + 1,
+                f"this '{lines[closer].strip()}' stands inside a {open_fence} code block but ends the block opened "
+                f"on line {first + 1}; close the code block first, or indent the line",
+            )
 
 
 def _closed_by_parent(tokens: list[Token]) -> list[int]:
