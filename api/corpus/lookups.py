@@ -39,8 +39,6 @@ class EventEntry:
 class Lookups:
     """Indexes over a :class:`Corpus`; as immutable as the corpus itself."""
 
-    mentions_of: Mapping[str, tuple[tuple[Brief, Mention], ...]]
-    """Entity id to every mention of it, briefs newest first, then in document order."""
     briefs_of: Mapping[str, frozenset[str]]
     """Entity id to the ids of briefs that mention it (events: or are about it)."""
     elements: tuple[tuple[Brief, Element], ...]
@@ -87,7 +85,6 @@ def build_lookups(corpus: Corpus) -> Lookups:
         for ref, found in mentions.items()
     }
     return Lookups(
-        mentions_of=MappingProxyType({key: tuple(value) for key, value in mentions.items()}),
         briefs_of=MappingProxyType({key: frozenset(value) for key, value in briefs_of.items()}),
         elements=tuple(elements),
         element_of=MappingProxyType(element_of),

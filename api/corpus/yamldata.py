@@ -82,7 +82,7 @@ def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
     try:
         loader = _Loader(text, sink, first_line)
         node = _compose(text, loader)
-        return None if node is None else _convert(node, loader, first_line)
+        return None if node is None else _convert(node, loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = loader.line_of_mark(mark) if loader is not None and mark is not None else first_line
@@ -106,24 +106,24 @@ def _compose(text: str, loader: _Loader) -> yaml.Node | None:
     return loader.get_single_node()  # type: ignore[no-any-return]
 
 
-def _convert(node: yaml.Node, loader: _Loader, first_line: int) -> Any:
+def _convert(node: yaml.Node, loader: _Loader) -> Any:
     line = loader.line_of_mark(node.start_mark)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
         _report_tag(node, loader, line)
         return None
     if isinstance(node, yaml.MappingNode):
-        return _convert_mapping(node, loader, first_line)
+        return _convert_mapping(node, loader)
     if isinstance(node, yaml.SequenceNode):
         items = LocatedList()
         items.line, items.item_lines = line, []
         for child in node.value:
-            items.append(_convert(child, loader, first_line))
+            items.append(_convert(child, loader))
             items.item_lines.append(loader.line_of_mark(child.start_mark))
         return items
     return _convert_scalar(node, loader, line)
 
 
-def _convert_mapping(node: yaml.MappingNode, loader: _Loader, first_line: int) -> Located:
+def _convert_mapping(node: yaml.MappingNode, loader: _Loader) -> Located:
     mapping = Located()
     mapping.line, mapping.key_lines = loader.line_of_mark(node.start_mark), {}
     for key_node, value_node in node.value:
@@ -136,7 +136,7 @@ def _convert_mapping(node: yaml.MappingNode, loader: _Loader, first_line: int) -
             loader.sink.add(key_line, f"duplicate key '{key}' (first on line {mapping.key_lines[key]})")
             continue
         mapping.key_lines[key] = key_line
-        mapping[key] = _convert(value_node, loader, first_line)
+        mapping[key] = _convert(value_node, loader)
     return mapping
 
 
