@@ -19,11 +19,9 @@ import datetime as dt
 import gc
 import itertools
 import re
-import signal
 import string
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from api.corpus.brief import ParseResult, parse_brief
 from api.corpus.entities import load_entities
 from api.corpus.model import Author, Brief, Expectation, Mentions, Scenario, StrategyElement
 from api.corpus.sections import slugify
+from tests.corpus.hang import time_limit
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTITIES, _ = load_entities(
@@ -66,27 +65,11 @@ Hit = tuple[str, str, str]
 # -- parsing within the time limit ----------------------------------------------
 
 
-@contextmanager
-def hang_guard(seconds: int) -> Iterator[None]:
-    """Turn a parse that never returns into a failure instead of a stalled suite."""
-
-    def give_up(*_: object) -> None:
-        raise TimeoutError(f"parse_brief ran for more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, give_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def timed_parse(data: bytes, path: str) -> tuple[ParseResult, float]:
     """The result and the seconds it took, without pauses of the garbage collector."""
     gc.disable()
     try:
-        with hang_guard(HANG_LIMIT_S):
+        with time_limit(HANG_LIMIT_S):
             start = time.perf_counter()
             result = parse_brief(data, ENTITIES, path)
             return result, time.perf_counter() - start

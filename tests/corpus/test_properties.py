@@ -8,9 +8,6 @@ comes back, its blocks point at their fence lines.
 from __future__ import annotations
 
 import re
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -18,6 +15,7 @@ from hypothesis import strategies as st
 
 from api.corpus.brief import ParseResult, parse_brief
 from api.corpus.entities import load_entities
+from tests.corpus.hang import time_limit
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_PATH = "briefs/sochi-summit-2021.md"
@@ -95,22 +93,6 @@ PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_ch
 def file_lines(data: bytes) -> list[str]:
     """The file's lines as the parser numbers them."""
     return LINE_END.split(data.decode("utf-8", errors="replace").removeprefix("\ufeff"))
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging: a parse that loops would stall the whole suite."""
-
-    def give_up(*_: object) -> None:
-        raise TimeoutError(f"parse_brief ran for more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, give_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def parse_and_check(data: bytes, path: str = PATH) -> ParseResult:
