@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from api.corpus.loader import CONTENT_DIR_ENV, content_dir_from_env, load_corpus
+from briefs.loader import CONTENT_DIR_ENV, content_dir_from_env, load_corpus
 
 
 def _parser() -> argparse.ArgumentParser:

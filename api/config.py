@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from api.corpus.loader import content_dir_from_env
+from briefs.loader import content_dir_from_env
 
 DEFAULTS: dict[str, Any] = {
     "BRIEFS_RELOAD_INTERVAL": 2.0,

@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.corpus.loader import Corpus
+from briefs.loader import Corpus
 
 # One SQLite FTS5 table holds every hit. It is built in memory when the corpus loads and
 # kept as a serialized image (or written to a file); each thread of each process searches

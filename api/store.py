@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import flask
 
 from api.cache import ResponseCache
-from api.corpus.loader import Corpus, content_signature, load_corpus
-from api.corpus.lookups import Lookups, build_lookups
 from api.search import SearchIndex
+from briefs.loader import Corpus, content_signature, load_corpus
+from briefs.lookups import Lookups, build_lookups
 
 log = logging.getLogger(__name__)
 

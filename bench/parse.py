@@ -33,11 +33,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.corpus.brief import parse_brief
-from api.corpus.entities import load_entities
-from api.corpus.loader import load_corpus
-from api.corpus.model import Entities
-from api.corpus.syntax import create_parser
+from briefs.brief import parse_brief
+from briefs.entities import load_entities
+from briefs.loader import load_corpus
+from briefs.model import Entities
+from briefs.syntax import create_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "briefs" / "sochi-summit-2021.md"
@@ -176,9 +176,9 @@ def print_profile(files: list[tuple[str, bytes]], entities: Entities, top: int) 
     for name, entry in stats.get_stats_profile().func_profiles.items():
         file = Path(entry.file_name)
         if file.parent.name == "corpus" and file.parent.parent.name == "api":
-            shown = f"api/corpus/{file.name}:{entry.line_number}({name})"
+            shown = f"briefs/{file.name}:{entry.line_number}({name})"
             own.append((entry.cumtime, entry.tottime, entry.ncalls, shown))
-    print(f"{'cumulative s':>12}{'own s':>8}{'calls':>10}  api/corpus function")
+    print(f"{'cumulative s':>12}{'own s':>8}{'calls':>10}  briefs function")
     for cumulative, total, calls, where in sorted(own, reverse=True)[:top]:
         print(f"{cumulative:>12.3f}{total:>8.3f}{calls:>10}  {where}")
     print()

@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from api.corpus.blocks import BLOCK_TYPES
-from api.corpus.model import Brief, Element, Section
+from briefs.blocks import BLOCK_TYPES
+from briefs.model import Brief, Element, Section
 from schemas.common import (
     BriefSourceSchema,
     ComputedNested,
@@ -206,4 +206,4 @@ ELEMENT_SCHEMAS: dict[str, type[Schema]] = {
     "scenario": ScenarioSchema,
     "strategy-element": StrategyElementSchema,
 }
-"""The wire schema of each block type, keyed like :data:`api.corpus.blocks.BLOCK_TYPES`."""
+"""The wire schema of each block type, keyed like :data:`briefs.blocks.BLOCK_TYPES`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from api.corpus.citations import Citation
+from briefs.citations import Citation
 from schemas.briefs import element_url
 from schemas.common import ComputedInteger, ComputedNested, ComputedString, SourceLinesSchema, brief_url, describe
 

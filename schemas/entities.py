@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from api.corpus.citations import Citation
+from briefs.citations import Citation
 from schemas.citations import CitationSchema
 from schemas.common import API_PREFIX, ComputedNested, ComputedString, describe
 from schemas.enums import ActorKind, DatePrecision

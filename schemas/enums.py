@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from api.corpus.blocks import BLOCK_TYPES
-from api.corpus.entities import ACTOR_KINDS
+from briefs.blocks import BLOCK_TYPES
+from briefs.entities import ACTOR_KINDS
 
 
 class NamedEnum(fields.String):

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from api.corpus.blocks import BLOCK_TYPES
+from briefs.blocks import BLOCK_TYPES
 from schemas.citations import CitationSchema
 from schemas.common import API_PREFIX, ComputedNested, ComputedString, brief_url, describe
 from schemas.enums import HitType

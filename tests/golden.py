@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from api.corpus.loader import load_corpus
+from briefs.loader import load_corpus
 from schemas.briefs import dump_brief
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from api.corpus.loader import load_corpus
+from briefs.loader import load_corpus
 from schemas.briefs import dump_brief
 from tests.golden import GOLDEN_DIR, ROOT, render_golden
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.corpus.blocks import BLOCK_TYPES
-from api.corpus.loader import Corpus, load_corpus
 from api.search import HIT_TYPES, SearchHit, SearchIndex, SearchSyntaxError
+from briefs.blocks import BLOCK_TYPES
+from briefs.loader import Corpus, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "sochi-summit-2021"

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from api.corpus.loader import load_corpus
+from briefs.loader import load_corpus
 from tests.live import ROOT, live_server, redis_server
 
 pytestmark = pytest.mark.server

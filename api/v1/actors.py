@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from api.corpus.lookups import ActorEntry
 from api.rest import Blueprint, MethodView, abort, csv_response, paginate, wants_csv
 from api.store import current
+from briefs.lookups import ActorEntry
 from schemas.entities import MENTION_CSV_COLUMNS, ActorSchema, MentionSchema, mention_row
 from schemas.paging import page_schema
 from schemas.queries import ActorQuerySchema, CsvQuerySchema

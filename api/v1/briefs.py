@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.corpus.blocks import BLOCK_TYPES, BlockType
-from api.corpus.model import Brief
 from api.rest import Blueprint, MethodView, abort, paginate
 from api.store import current, current_corpus
 from api.v1.search import briefs_matching
+from briefs.blocks import BLOCK_TYPES, BlockType
+from briefs.model import Brief
 from schemas.briefs import ELEMENT_SCHEMAS, BriefSchema, BriefSummarySchema, SectionSchema
 from schemas.paging import PageQuerySchema, page_schema
 from schemas.queries import BriefQuerySchema

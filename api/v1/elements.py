@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.corpus.blocks import BLOCK_TYPES
-from api.corpus.model import Element
 from api.rest import Blueprint, MethodView, csv_response, paginate, wants_csv
 from api.store import current
 from api.v1.search import run_search
+from briefs.blocks import BLOCK_TYPES
+from briefs.model import Element
 from schemas.briefs import ElementSchema, element_url
 from schemas.paging import page_schema
 from schemas.queries import ElementQuerySchema

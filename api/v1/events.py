@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.corpus.lookups import EventEntry
 from api.rest import Blueprint, MethodView, abort, csv_response, paginate, wants_csv
 from api.store import current
+from briefs.lookups import EventEntry
 from schemas.entities import EventSchema
 from schemas.paging import page_schema
 from schemas.queries import EventQuerySchema

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from api import search as fts
-from api.corpus.citations import Citation, cite_range
-from api.corpus.model import Brief, Element, Section
 from api.rest import Blueprint, MethodView, abort, paginate
 from api.store import Snapshot, current
+from briefs.citations import Citation, cite_range
+from briefs.model import Brief, Element, Section
 from schemas.paging import page_schema
 from schemas.queries import SearchQuerySchema
 from schemas.search import SearchHitSchema

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from api import create_app
-from api.corpus.loader import load_corpus
+from briefs.loader import load_corpus
 from tests.conftest import ROOT
 
 CONTENT_DIRS = [ROOT / "content", ROOT / "tests" / "fixtures" / "unseen"]

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.corpus.loader import load_corpus
+from briefs.loader import load_corpus
 from tests.conftest import ROOT
 
 Q_ENDPOINTS = ["/v1/search", "/v1/briefs", "/v1/elements", "/v1/actors"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.corpus.model import Brief, Element, Mention, Section, SourceLines
+from briefs.model import Brief, Element, Mention, Section, SourceLines
 
 CONTEXT_CHARS = 32
 """Characters of ``prefix`` and ``suffix`` around a quote."""

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from api.corpus.errors import ContentError, ErrorSink
-from api.corpus.frontmatter import FrontMatter, parse_front_matter
-from api.corpus.model import Brief, BriefSource, Entities
-from api.corpus.syntax import DIV, create_parser
-from api.corpus.walker import Walker
+from briefs.errors import ContentError, ErrorSink
+from briefs.frontmatter import FrontMatter, parse_front_matter
+from briefs.model import Brief, BriefSource, Entities
+from briefs.syntax import DIV, create_parser
+from briefs.walker import Walker
 
 FILE_MAX_BYTES = 1024 * 1024
 WORD_RE = re.compile(r"\w+(?:['’\-]\w+)*")

@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from api.corpus.brief import ParseResult, parse_brief
-from api.corpus.entities import load_entities
-from tests.corpus.hang import time_limit
+from briefs.brief import ParseResult, parse_brief
+from briefs.entities import load_entities
+from tests.briefs.hang import time_limit
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_PATH = "briefs/sochi-summit-2021.md"

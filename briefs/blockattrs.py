@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
 
-from api.corpus.blocks import BLOCK_TYPES, KNOWN_TYPES, SECTION, BlockType
-from api.corpus.drafts import NO_CHUNK, BlockDraft
-from api.corpus.errors import line_span
-from api.corpus.fields import SLUG_RULE, is_slug
-from api.corpus.model import Element, Expectation, SourceLines
-from api.corpus.syntax import parse_attributes
+from briefs.blocks import BLOCK_TYPES, KNOWN_TYPES, SECTION, BlockType
+from briefs.drafts import NO_CHUNK, BlockDraft
+from briefs.errors import line_span
+from briefs.fields import SLUG_RULE, is_slug
+from briefs.model import Element, Expectation, SourceLines
+from briefs.syntax import parse_attributes
 
 _TRAILING_COLONS = re.compile(r"\s*:+\s*$")
 
 if TYPE_CHECKING:
-    from api.corpus.walker import Walker
+    from briefs.walker import Walker
 
 
 def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:

@@ -36,10 +36,10 @@ from typing import Any
 
 import pytest
 
-from api.corpus.brief import parse_brief
-from api.corpus.entities import load_entities
-from api.corpus.errors import ContentError
-from api.corpus.model import Entities
+from briefs.brief import parse_brief
+from briefs.entities import load_entities
+from briefs.errors import ContentError
+from briefs.model import Entities
 from schemas.briefs import dump_brief
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from api.corpus.citations import Citation, cite_mention
-from api.corpus.loader import Corpus
-from api.corpus.model import Actor, Brief, Element, Event, Mention
+from briefs.citations import Citation, cite_mention
+from briefs.loader import Corpus
+from briefs.model import Actor, Brief, Element, Event, Mention
 
 
 @dataclass(frozen=True, slots=True)

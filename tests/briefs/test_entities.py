@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.corpus.entities import load_entities
+from briefs.entities import load_entities
 
 
 def test_a_yaml_syntax_error_is_reported_once() -> None:

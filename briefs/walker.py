@@ -7,15 +7,15 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from api.corpus.blockattrs import PendingElement, a, build_element, read_block
-from api.corpus.blocks import SECTION
-from api.corpus.drafts import NO_CHUNK, BlockDraft, SectionDraft, Span
-from api.corpus.errors import ErrorSink, line_span
-from api.corpus.fields import SLUG_RULE, is_slug
-from api.corpus.mentions import SpanHit, read_inline
-from api.corpus.model import Element, Entities, Mention, Section, SourceLines
-from api.corpus.sections import LEAD, SectionIds
-from api.corpus.syntax import DIV, create_parser
+from briefs.blockattrs import PendingElement, a, build_element, read_block
+from briefs.blocks import SECTION
+from briefs.drafts import NO_CHUNK, BlockDraft, SectionDraft, Span
+from briefs.errors import ErrorSink, line_span
+from briefs.fields import SLUG_RULE, is_slug
+from briefs.mentions import SpanHit, read_inline
+from briefs.model import Element, Entities, Mention, Section, SourceLines
+from briefs.sections import LEAD, SectionIds
+from briefs.syntax import DIV, create_parser
 
 _STRAY_FENCE = re.compile(r"[ \t]*:{3,}[ \t]*")
 _RENDERER = create_parser()

@@ -3,7 +3,7 @@
 PyYAML's safe loader still accepts anchors, aliases, duplicate keys and
 tags such as ``!!binary`` or ``!!set``. Content is data, not a program, so
 each of those is reported as an error at its line and the value is left out.
-Timestamps stay the strings the author wrote; :mod:`api.corpus.fields`
+Timestamps stay the strings the author wrote; :mod:`briefs.fields`
 checks their form.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from api.corpus.errors import ErrorSink
+from briefs.errors import ErrorSink
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null"))

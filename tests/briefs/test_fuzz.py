@@ -31,12 +31,12 @@ import yaml
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
-from api.corpus.blocks import BLOCK_TYPES
-from api.corpus.brief import ParseResult, parse_brief
-from api.corpus.entities import load_entities
-from api.corpus.model import Author, Brief, Expectation, Mentions, Scenario, StrategyElement
-from api.corpus.sections import slugify
-from tests.corpus.hang import time_limit
+from briefs.blocks import BLOCK_TYPES
+from briefs.brief import ParseResult, parse_brief
+from briefs.entities import load_entities
+from briefs.model import Author, Brief, Expectation, Mentions, Scenario, StrategyElement
+from briefs.sections import slugify
+from tests.briefs.hang import time_limit
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTITIES, _ = load_entities(

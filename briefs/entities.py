@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from types import MappingProxyType
 
-from api.corpus.errors import ContentError, ErrorSink
-from api.corpus.fields import FieldReader, date_precision
-from api.corpus.model import Actor, Entities, Event
-from api.corpus.yamldata import Located, LocatedList, line_of, load_yaml
+from briefs.errors import ContentError, ErrorSink
+from briefs.fields import FieldReader, date_precision
+from briefs.model import Actor, Entities, Event
+from briefs.yamldata import Located, LocatedList, line_of, load_yaml
 
 ACTOR_KINDS = ("person", "state", "organization", "territory", "place")
 ACTOR_KEYS = ("id", "name", "kind", "description", "affiliation")

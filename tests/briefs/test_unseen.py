@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from api.corpus.loader import load_corpus
-from api.corpus.model import Brief, Element, Expectation, Mentions, Scenario, StrategyElement
+from briefs.loader import load_corpus
+from briefs.model import Brief, Element, Expectation, Mentions, Scenario, StrategyElement
 
 UNSEEN = Path(__file__).resolve().parent.parent / "fixtures" / "unseen"
 CORPUS = load_corpus(UNSEEN)

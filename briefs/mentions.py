@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from api.corpus.errors import ErrorSink, line_span
-from api.corpus.model import Entities
+from briefs.errors import ErrorSink, line_span
+from briefs.model import Entities
 
 MENTION_KINDS = ("actor", "event")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.corpus.blocks import BlockType
-from api.corpus.model import Mentions
+from briefs.blocks import BlockType
+from briefs.model import Mentions
 
 NO_CHUNK = 1 << 30
 """``first_chunk`` of a span that holds no text yet."""
@@ -39,7 +39,7 @@ class SectionDraft(Span):
     parent_id: str | None = None
     line_end: int = 0
     elements: list[Any] = field(default_factory=list)
-    """Its blocks, as :class:`api.corpus.blockattrs.PendingElement` until the section closes."""
+    """Its blocks, as :class:`briefs.blockattrs.PendingElement` until the section closes."""
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.corpus.model import Element, Expectation, Factor, Scenario, StrategyElement
+from briefs.model import Element, Expectation, Factor, Scenario, StrategyElement
 
 SECTION = "section"
 """The parent name for a block that stands directly in a section."""

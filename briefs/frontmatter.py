@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from api.corpus.errors import ErrorSink
-from api.corpus.fields import SLUG_RULE, FieldReader, is_slug, shown
-from api.corpus.model import Author, Entities
-from api.corpus.yamldata import Located, line_of, load_yaml
+from briefs.errors import ErrorSink
+from briefs.fields import SLUG_RULE, FieldReader, is_slug, shown
+from briefs.model import Author, Entities
+from briefs.yamldata import Located, line_of, load_yaml
 
 FRONT_MATTER_MAX_BYTES = 64 * 1024
 KEYS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from api.corpus.fields import SLUG_MAX
+from briefs.fields import SLUG_MAX
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

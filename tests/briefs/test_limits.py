@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from api.corpus.brief import parse_brief
-from api.corpus.entities import load_entities
-from api.corpus.errors import ContentError
-from api.corpus.model import Brief, Entities
+from briefs.brief import parse_brief
+from briefs.entities import load_entities
+from briefs.errors import ContentError
+from briefs.model import Brief, Entities
 
 ENTITIES_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "entities.yaml"
 BRIEF_PATH = "briefs/case.md"

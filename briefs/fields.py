@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from api.corpus.errors import ErrorSink
-from api.corpus.yamldata import Located, LocatedList, line_of
+from briefs.errors import ErrorSink
+from briefs.yamldata import Located, LocatedList, line_of
 
 SLUG_MAX = 80
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

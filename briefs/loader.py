@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from api.corpus.brief import parse_brief
-from api.corpus.entities import load_entities
-from api.corpus.errors import ContentError
-from api.corpus.model import Brief, Entities
+from briefs.brief import parse_brief
+from briefs.entities import load_entities
+from briefs.errors import ContentError
+from briefs.model import Brief, Entities
 
 log = logging.getLogger(__name__)
 

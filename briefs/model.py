@@ -75,7 +75,7 @@ class Element:
     id: str
     """Unique within the brief, across all block types."""
     type: str
-    """The block type's name, a key of :data:`api.corpus.blocks.BLOCK_TYPES`."""
+    """The block type's name, a key of :data:`briefs.blocks.BLOCK_TYPES`."""
     brief_id: str
     """The brief that holds the block."""
     section_id: str
