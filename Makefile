@@ -22,8 +22,10 @@ $(BIN)/briefs: pyproject.toml
 
 venv: $(BIN)/briefs
 
+# Builds content/ into its artifact under .cache/ (incremental), then serves it; the gunicorn
+# master rebuilds on every content change and the workers follow the new artifact.
 serve: $(BIN)/briefs
-	-$(BIN)/briefs check --content content
+	$(BIN)/briefs build --content content
 	$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket --bind 127.0.0.1:$(PORT) 'api:create_app()'
 
 test: $(BIN)/briefs deps typescript
@@ -64,4 +66,4 @@ bench: $(BIN)/briefs
 	$(BIN)/python bench/parse.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache

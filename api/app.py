@@ -13,7 +13,7 @@ from api.config import settings_from_env
 from api.limits import init_limits
 from api.logs import init_request_logging
 from api.rest import Api
-from api.store import EXTENSION, CorpusStore
+from api.store import EXTENSION, ArtifactStore
 
 DESCRIPTION = """\
 Analytical policy briefs as typed JSON: briefs, their sections, and typed
@@ -29,8 +29,9 @@ unknown query parameter is a 422 problem naming it.
 def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
     """Build the application.
 
-    :param config: overrides; ``BRIEFS_CONTENT_DIR`` names the content
-        directory (default: the environment variable, else ``./content``)
+    :param config: overrides; ``BRIEFS_ARTIFACT`` names a prebuilt artifact to serve,
+        else ``BRIEFS_CONTENT_DIR`` names the content directory to build and serve
+        (default: the environment variable, else ``./content``)
     """
     app = flask.Flask("api")
     app.config.from_mapping(
@@ -47,9 +48,10 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
     )
     app.config.from_mapping(settings_from_env())
     app.config.from_mapping(config or {})
-    app.extensions[EXTENSION] = CorpusStore(
-        app.config["BRIEFS_CONTENT_DIR"],
-        search_path=app.config["BRIEFS_SEARCH_PATH"],
+    app.extensions[EXTENSION] = ArtifactStore(
+        artifact=app.config["BRIEFS_ARTIFACT"],
+        content_dir=None if app.config["BRIEFS_ARTIFACT"] else app.config["BRIEFS_CONTENT_DIR"],
+        cache_dir=app.config["BRIEFS_CACHE_DIR"],
         reload_interval=float(app.config["BRIEFS_RELOAD_INTERVAL"]),
     )
     if app.config["BRIEFS_TRUSTED_PROXIES"]:

@@ -1,51 +1,36 @@
-"""Responses computed once per corpus version: the JSON bytes, a strong ETag and
+"""Responses computed once per content version: the JSON bytes, a strong ETag and
 the gzip bytes. A 304 is answered from the stored ETag without any work.
 
-The cache belongs to a :class:`api.store.Snapshot`, so a reload replaces it
-together with the corpus, in one step.
+Single resources come stored in the artifact; collections and searches are
+computed on first use. Either way the hot ones are kept in a small LRU per
+process, bounded in bytes. The cache belongs to a :class:`api.store.Snapshot`,
+so a new artifact replaces it together with the content, in one step.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 
 import flask
 from flask import Request, Response
 from werkzeug.http import parse_etags
+from werkzeug.wrappers import Response as BaseResponse
 
-LRU_SIZE = 2048
-"""Collections and searches kept per corpus version (single resources are all kept)."""
-GZIP_MIN_BYTES = 512
-"""Smaller bodies are not worth compressing."""
+from briefs.responses import StoredResponse, store_response
+
+LRU_BYTES = 16 * 1024 * 1024
+"""Bytes of responses kept per process and content version."""
 KEPT_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Cache-Control")
 
 Key = tuple[str, bytes, str]
+CachedResponse = StoredResponse
 
 
-@dataclass(frozen=True, slots=True)
-class CachedResponse:
-    """A 200 response, ready to send again."""
-
-    body: bytes
-    """The identity-encoded body."""
-    gzipped: bytes | None
-    """The gzip-encoded body, if worth sending."""
-    etag: str
-    """Opaque tag of the identity body, without quotes; the gzip body's is ``<etag>-gz``."""
-    headers: tuple[tuple[str, str], ...]
-    """Headers that belong to the representation (type, Link, disposition)."""
-
-
-def freeze(response: Response) -> CachedResponse:
+def freeze(response: BaseResponse) -> StoredResponse:
     """Store a response's body, its ETag and its gzip form."""
-    body = response.get_data()
-    gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
     headers = tuple((name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers)
-    return CachedResponse(body, gzipped, hashlib.sha256(body).hexdigest()[:32], headers)
+    return store_response(response.get_data(), headers)
 
 
 def cache_key(request: Request) -> Key:
@@ -54,7 +39,7 @@ def cache_key(request: Request) -> Key:
     return (request.path, request.query_string, best or "")
 
 
-def serve(entry: CachedResponse, request: Request) -> Response:
+def serve(entry: StoredResponse, request: Request) -> Response:
     """The stored response, gzip-encoded if the client accepts it, or a 304 if its tag still matches."""
     use_gzip = entry.gzipped is not None and request.accept_encodings["gzip"] > 0
     etag = f"{entry.etag}-gz" if use_gzip else entry.etag
@@ -73,35 +58,43 @@ def serve(entry: CachedResponse, request: Request) -> Response:
 
 
 class ResponseCache:
-    """Responses of one corpus version: single resources for the version's life, the rest in an LRU."""
+    """The hot responses of one content version, least recently used first out, at most ``max_bytes``."""
 
-    def __init__(self, lru_size: int = LRU_SIZE) -> None:
-        self._resources: dict[Key, CachedResponse] = {}
-        self._lru: OrderedDict[Key, CachedResponse] = OrderedDict()
-        self._lru_size = lru_size
+    def __init__(self, max_bytes: int = LRU_BYTES) -> None:
+        self._entries: OrderedDict[Key, StoredResponse] = OrderedDict()
+        self._bytes = 0
+        self._max_bytes = max_bytes
         self._lock = threading.Lock()
 
-    def get(self, key: Key) -> CachedResponse | None:
-        """The stored response, if any."""
-        entry = self._resources.get(key)
-        if entry is not None:
-            return entry
+    def get(self, key: Key) -> StoredResponse | None:
+        """The kept response, if any."""
         with self._lock:
-            entry = self._lru.get(key)
+            entry = self._entries.get(key)
             if entry is not None:
-                self._lru.move_to_end(key)
+                self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: Key, entry: CachedResponse, *, single_resource: bool) -> None:
-        """Keep a response: a single resource always, a collection or search until the LRU is full."""
-        if single_resource:
-            self._resources[key] = entry
-            return
+    def put(self, key: Key, entry: StoredResponse) -> None:
+        """Keep a response, dropping the least recently used ones past the byte bound."""
+        size = _size(entry)
+        if size > self._max_bytes // 4:
+            return  # one huge answer (a whole CSV) would push out everything else
         with self._lock:
-            self._lru[key] = entry
-            self._lru.move_to_end(key)
-            while len(self._lru) > self._lru_size:
-                self._lru.popitem(last=False)
+            old = self._entries.pop(key, None)
+            self._bytes += size - (_size(old) if old else 0)
+            self._entries[key] = entry
+            while self._bytes > self._max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= _size(dropped)
 
     def __len__(self) -> int:
-        return len(self._resources) + len(self._lru)
+        return len(self._entries)
+
+    @property
+    def bytes(self) -> int:
+        """Bytes held."""
+        return self._bytes
+
+
+def _size(entry: StoredResponse) -> int:
+    return len(entry.body) + len(entry.gzipped or b"") + 200

@@ -1,12 +1,14 @@
-"""The ``briefs`` command: check content, dump a brief as the API would serve it."""
+"""The ``briefs`` command: check content, build the artifact the server reads, dump a brief as the API serves it."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 
+from briefs.build import DEFAULT_CACHE_DIR, build_artifact, default_output
 from briefs.loader import CONTENT_DIR_ENV, content_dir_from_env, load_corpus
 
 
@@ -23,6 +25,16 @@ def _parser() -> argparse.ArgumentParser:
         "dump", parents=[content], help="print a brief as JSON, as GET /v1/briefs/{id} returns it"
     )
     dump.add_argument("brief_id", metavar="BRIEF_ID")
+    build = commands.add_parser(
+        "build", parents=[content],
+        help="build the content into the artifact file the server reads (incremental when FILE exists)",
+    )  # fmt: skip
+    build.add_argument(
+        "--output", metavar="FILE", default=None,
+        help=f"artifact to write (default: a file per content directory under {DEFAULT_CACHE_DIR}/)",
+    )  # fmt: skip
+    build.add_argument("--jobs", metavar="N", type=int, default=None, help="parser processes (default: one per core)")
+    build.add_argument("--strict", action="store_true", help="exit 1 when the content has errors, as check does")
     return parser
 
 
@@ -60,12 +72,41 @@ def dump(content_dir: str, brief_id: str) -> int:
     return 0
 
 
+def build(content_dir: str, output: str | None, jobs: int | None, *, strict: bool) -> int:
+    """Build the artifact; print every content error and a summary. 1 if the build failed (or, with
+    ``strict``, if the content has errors)."""
+    from api.prerender import RENDERER  # noqa: PLC0415 - only build needs the wire format
+
+    target = output or default_output(content_dir)
+    try:
+        report = build_artifact(content_dir, target, renderer=RENDERER, jobs=jobs)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"briefs: the build failed, {target} is unchanged: {exc}", file=sys.stderr)
+        return 1
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    for brief_id in report.stale:
+        print(f"briefs: {brief_id} is broken; the artifact keeps its last valid version", file=sys.stderr)
+    done = (
+        "up to date"
+        if not report.written
+        else f"{report.parsed} parsed, {report.reused} unchanged, {report.removed} removed"
+    )
+    print(
+        f"{report.output}: {report.briefs} briefs ({done}), content version {report.version}, "
+        f"{len(report.errors)} errors, {report.seconds:.2f} s"
+    )
+    return 1 if strict and report.errors else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``briefs`` console script."""
     args = _parser().parse_args(argv)
     content_dir = content_dir_from_env(args.content)
     if args.command == "check":
         return check(content_dir)
+    if args.command == "build":
+        return build(content_dir, args.output, args.jobs, strict=args.strict)
     return dump(content_dir, args.brief_id)
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from briefs.loader import content_dir_from_env
+from briefs.sources import content_dir_from_env
 
 DEFAULTS: dict[str, Any] = {
     "BRIEFS_RELOAD_INTERVAL": 2.0,
-    "BRIEFS_SEARCH_PATH": None,
+    "BRIEFS_ARTIFACT": None,
+    "BRIEFS_CACHE_DIR": ".cache",
     "BRIEFS_RATELIMIT": "600 per minute",
     "BRIEFS_RATELIMIT_STORAGE_URI": "memory://",
     "BRIEFS_MAX_URL_BYTES": 8000,

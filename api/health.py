@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import flask
+
 from api.rest import Blueprint, MethodView
-from api.store import current_corpus
+from api.store import EXTENSION, ArtifactStore, reader
 from schemas.index import HealthSchema, ReadinessSchema
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes.")
@@ -26,11 +28,13 @@ class Readiness(MethodView):
     @blp.response(200, ReadinessSchema)
     def get(self) -> dict[str, Any]:
         """Check that content is loaded, and list content errors (their briefs are not served)."""
-        corpus = current_corpus()
+        artifact = reader()
+        store: ArtifactStore = flask.current_app.extensions[EXTENSION]
         return {
             "status": "ready",
-            "content_version": corpus.version,
-            "briefs": len(corpus.briefs),
-            "content_errors": corpus.errors,
-            "stale_briefs": corpus.stale,
+            "content_version": artifact.version,
+            "briefs": artifact.brief_count,
+            "content_errors": artifact.errors,
+            "stale_briefs": artifact.stale,
+            "artifact_problems": store.problems(),
         }

@@ -76,9 +76,11 @@ def _start() -> None:
 
 def _finish(response: Response) -> Response:
     request_id = g.get("request_id") or new_request_id()
-    version = current().corpus.version
+    version = current().artifact.version
     response.headers[REQUEST_ID_HEADER] = request_id
     response.headers["X-Content-Version"] = version
+    if not flask.current_app.config.get("BRIEFS_ACCESS_LOG", True):
+        return response
     access_log.info(
         "%s %s %s",
         request.method,

@@ -11,11 +11,9 @@ import csv
 import http
 import io
 import logging
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import flask
 import flask_smorest
@@ -26,6 +24,7 @@ from marshmallow import fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from api.cache import cache_key, freeze, serve
+from api.paging import page_of
 from api.store import current
 from schemas.enums import NamedEnum
 from schemas.problems import ProblemSchema
@@ -180,7 +179,14 @@ class Api(flask_smorest.Api):
     def _answer_from_cache(self) -> Response | None:
         if request.method not in ("GET", "HEAD") or request.routing_exception is not None:
             return None
-        entry = current().responses.get(cache_key(request))
+        snapshot = current()
+        key = cache_key(request)
+        entry = snapshot.responses.get(key)
+        if entry is None and not request.query_string and key[2] == JSON:
+            # Every single resource (and each collection's first page) was stored by the build.
+            entry = snapshot.artifact.response(request.path)
+            if entry is not None:
+                snapshot.responses.put(key, entry)
         if entry is None:
             return None
         g.from_cache = True
@@ -220,8 +226,7 @@ class Api(flask_smorest.Api):
             response.headers["Link"] = link
         response.headers.setdefault("Cache-Control", CACHE_CONTROL)
         entry = freeze(response)
-        single_resource = not request.query_string and not self._view_info().paginated
-        current().responses.put(cache_key(request), entry, single_resource=single_resource)
+        current().responses.put(cache_key(request), entry)
         return serve(entry, request)
 
 
@@ -329,25 +334,9 @@ def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], name
 
 
 def paginate(items: Sequence[Any], page: int, per_page: int) -> dict[str, Any]:
-    """One page of ``items`` as the envelope, and its RFC 8288 Link header for the response."""
-    total = len(items)
-    total_pages = math.ceil(total / per_page)
-    pages = {"first": 1, "last": max(total_pages, 1)}
-    if page > 1:
-        pages["prev"] = min(page - 1, max(total_pages, 1))
-    if page < total_pages:
-        pages["next"] = page + 1
-    args = request.args.to_dict()
-    links = []
-    for rel, number in pages.items():
-        query = urlencode({**args, "page": number, "per_page": per_page})
-        links.append(f'<{request.path}?{query}>; rel="{rel}"')
-    g.link_header = ", ".join(links)
-    start = (page - 1) * per_page
-    return {
-        "items": items[start : start + per_page],
-        "pagination": {"page": page, "per_page": per_page, "total": total, "total_pages": total_pages},
-    }
+    """One page of ``items`` as the envelope; its RFC 8288 Link header goes on the response."""
+    envelope, g.link_header = page_of(items, page, per_page, request.path, request.args.to_dict())
+    return envelope
 
 
 __all__ = ["Api", "Blueprint", "MethodView", "abort", "csv_response", "paginate", "wants_csv"]

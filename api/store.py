@@ -1,9 +1,20 @@
-"""What an application serves: one immutable snapshot of content, its lookups,
-its search index and its cached responses, replaced as a whole on reload."""
+"""What an application serves: the newest artifact, and the responses computed from it.
+
+Two ways to run:
+
+- ``BRIEFS_ARTIFACT=FILE`` serves a prebuilt artifact. Nothing is parsed here; a
+  newer build renamed over FILE is served from the next request on.
+- Otherwise the content directory is built into ``BRIEFS_CACHE_DIR`` when the
+  application is created, and the process that created it (under gunicorn's
+  preload, the master) watches the content and rebuilds what changed. Workers
+  only read: content is parsed once per change, whatever the number of workers.
+
+Either way, every request starts with one ``stat()`` of the artifact path, so a
+worker that sat idle never answers from content older than the newest build.
+"""
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
@@ -13,9 +24,9 @@ from dataclasses import dataclass
 import flask
 
 from api.cache import ResponseCache
-from api.search import SearchIndex
-from briefs.loader import Corpus, content_signature, load_corpus
-from briefs.lookups import Lookups, build_lookups
+from briefs.build import BuildReport, build_artifact, default_output
+from briefs.reader import Artifact, ArtifactWatch
+from briefs.sources import content_signature
 
 log = logging.getLogger(__name__)
 
@@ -24,109 +35,126 @@ EXTENSION = "briefs"
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Everything built from one load of the content directory."""
+    """One artifact and the responses already computed from it."""
 
-    corpus: Corpus
-    """Briefs, entities and content errors."""
-    lookups: Lookups
-    """Cross-brief indexes."""
-    search: SearchIndex
-    """The full-text index."""
+    artifact: Artifact
+    """The content version served."""
     responses: ResponseCache
-    """Responses already computed from this snapshot."""
-    signature: tuple[tuple[str, int, int], ...]
-    """The content files' names, times and sizes when it was read."""
+    """Responses of that version kept in this process."""
 
 
-def load_snapshot(content_dir: str, search_path: str | None = None, previous: Corpus | None = None) -> Snapshot:
-    """Read, parse and index the content directory (all of it off the request path)."""
-    signature = content_signature(content_dir)
-    # Loading makes many objects and frees none: the cyclic collector would only rescan them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        corpus = load_corpus(content_dir, previous)
-        snapshot = Snapshot(corpus, build_lookups(corpus), SearchIndex(corpus, search_path), ResponseCache(), signature)
-    finally:
-        if collecting:
-            gc.enable()
-    return snapshot
+class ArtifactStore:
+    """Follows the artifact, and builds it when serving a content directory."""
 
-
-class CorpusStore:
-    """Holds the current snapshot. A reload builds a new one beside it and swaps it
-    in with one assignment, so a request sees either the old or the new content."""
-
-    def __init__(self, content_dir: str, *, search_path: str | None = None, reload_interval: float = 0) -> None:
+    def __init__(
+        self,
+        *,
+        artifact: str | None = None,
+        content_dir: str | None = None,
+        cache_dir: str = ".cache",
+        reload_interval: float = 0,
+    ) -> None:
         self.content_dir = content_dir
-        self.search_path = search_path
         self.reload_interval = reload_interval
-        self._reload_lock = threading.Lock()
+        self.build_problem: str | None = None
+        self.last_build: BuildReport | None = None
+        self._build_lock = threading.Lock()
+        if artifact is None:
+            assert content_dir is not None, "give an artifact or a content directory"
+            self._target = default_output(content_dir, cache_dir)
+            self._signature = content_signature(content_dir)
+            self.build()
+        else:
+            self._target = artifact
+        self.watch = ArtifactWatch(self._target)
+        self._snapshot = Snapshot(self.watch.current(), ResponseCache())
+        self._snapshot_lock = threading.Lock()
         self._watcher_pid: int | None = None
-        self.snapshot = load_snapshot(content_dir, search_path)
-        _log_errors(self.snapshot.corpus)
-        os.register_at_fork(after_in_child=self._after_fork)
-        # Watch from the process that loads, too: under gunicorn's preload that is the master,
-        # so a worker forked later (max_requests, a crash, SIGHUP) starts from recent content,
-        # not from what was there at boot.
-        self.watch()
+        if content_dir is not None:
+            # Watch from the process that builds: under gunicorn's preload that is the master,
+            # and workers (whenever forked) only read what it builds.
+            self._start_watcher()
+
+    def problems(self) -> list[str]:
+        """Why the newest build is not what is served, if it is not."""
+        return [problem for problem in (self.build_problem, self.watch.problem) if problem]
+
+    @property
+    def path(self) -> str:
+        """The artifact file served."""
+        return self.watch.path
+
+    def snapshot(self) -> Snapshot:
+        """The newest artifact with its response cache (a new cache when the artifact changed)."""
+        artifact = self.watch.current()
+        snapshot = self._snapshot
+        if snapshot.artifact is not artifact:
+            with self._snapshot_lock:
+                if self._snapshot.artifact is not artifact:
+                    self._snapshot = Snapshot(artifact, ResponseCache())
+                snapshot = self._snapshot
+        return snapshot
+
+    def build(self) -> BuildReport | None:
+        """Build the content directory into the artifact now; None (and :attr:`build_problem`) if it failed."""
+        from api.prerender import RENDERER  # noqa: PLC0415 - prerender imports the app, which imports this module
+
+        assert self.content_dir is not None
+        with self._build_lock:
+            signature = content_signature(self.content_dir)
+            try:
+                report = build_artifact(self.content_dir, self._target, renderer=RENDERER)
+            except Exception as exc:  # disk full, permissions, a killed worker: keep serving the last build
+                self.build_problem = f"the last build failed ({type(exc).__name__}: {exc}); serving the previous one"
+                log.exception("content build failed")
+                return None
+            self._signature = signature
+            self.build_problem = None
+            self.last_build = report
+        if report.written:
+            log.info(
+                "content built",
+                extra={"content_version": report.version, "briefs": report.briefs, "parsed": report.parsed,
+                       "seconds": round(report.seconds, 3)},
+            )  # fmt: skip
+            for error in report.errors:
+                log.warning("content error: %s", error)
+            for brief_id in report.stale:
+                log.warning("serving the last valid version of %s until its errors are fixed", brief_id)
+        return report
 
     def reload(self) -> bool:
-        """Re-read the content if any file changed; True if a new snapshot is served."""
-        with self._reload_lock:
-            if content_signature(self.content_dir) == self.snapshot.signature:
-                return False
-            snapshot = load_snapshot(self.content_dir, self.search_path, previous=self.snapshot.corpus)
-            self.snapshot = snapshot
-        log.info(
-            "content reloaded",
-            extra={"content_version": snapshot.corpus.version, "briefs": len(snapshot.corpus.briefs)},
-        )
-        _log_errors(snapshot.corpus)
-        return True
+        """Rebuild if any content file changed; True if a new artifact was written."""
+        if self.content_dir is None or content_signature(self.content_dir) == self._signature:
+            return False
+        report = self.build()
+        return report is not None and report.written
 
-    def watch(self) -> None:
-        """Poll the content files every ``reload_interval`` seconds, in this process.
-
-        Safe to call on every request: it starts one daemon thread per process,
-        so each gunicorn worker watches for itself after the fork.
-        """
+    def _start_watcher(self) -> None:
         if self.reload_interval <= 0 or self._watcher_pid == os.getpid():
             return
         self._watcher_pid = os.getpid()
         threading.Thread(target=self._poll, name="briefs-content-watcher", daemon=True).start()
 
-    def _after_fork(self) -> None:
-        # The parent's watcher thread does not exist here, and may have held the lock.
-        self._reload_lock = threading.Lock()
-
     def _poll(self) -> None:
         while True:
+            time.sleep(self.reload_interval)
             try:
                 self.reload()
             except Exception:
-                log.exception("content reload failed; still serving version %s", self.snapshot.corpus.version)
-            time.sleep(self.reload_interval)
-
-
-def _log_errors(corpus: Corpus) -> None:
-    for error in corpus.errors:
-        log.warning("content error: %s", error)
-    for brief_id in corpus.stale:
-        log.warning("serving the last valid version of %s until its errors are fixed", brief_id)
+                log.exception("content reload failed")
 
 
 def current() -> Snapshot:
     """The snapshot this request is served from: taken once per request, so that a
-    reload in the middle of a request cannot mix two versions."""
+    new artifact in the middle of a request cannot mix two versions."""
     snapshot: Snapshot | None = flask.g.get("snapshot")
     if snapshot is None:
-        store: CorpusStore = flask.current_app.extensions[EXTENSION]
-        store.watch()
-        snapshot = flask.g.snapshot = store.snapshot
+        store: ArtifactStore = flask.current_app.extensions[EXTENSION]
+        snapshot = flask.g.snapshot = store.snapshot()
     return snapshot
 
 
-def current_corpus() -> Corpus:
-    """The corpus of the application handling this request."""
-    return current().corpus
+def reader() -> Artifact:
+    """The artifact of this request."""
+    return current().artifact

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 
 from briefs.brief import parse_brief
 from briefs.entities import load_entities
 from briefs.errors import ContentError
 from briefs.model import Brief, Entities
+from briefs.sources import (
+    CONTENT_DIR_ENV,
+    DEFAULT_CONTENT_DIR,
+    Content,
+    SourceFile,
+    content_dir_from_env,
+    content_signature,
+    decode,
+    read_content,
+)
 
 log = logging.getLogger(__name__)
-
-CONTENT_DIR_ENV = "BRIEFS_CONTENT_DIR"
-DEFAULT_CONTENT_DIR = "content"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +44,19 @@ class Corpus:
     """Briefs whose file is broken now, served in their last valid version."""
 
 
-def content_dir_from_env(explicit: str | None = None) -> str:
-    """The content directory: an explicit one, else ``$BRIEFS_CONTENT_DIR``, else ``content``."""
-    return explicit or os.environ.get(CONTENT_DIR_ENV) or DEFAULT_CONTENT_DIR
+MISSING_DIR = "content directory not found; set BRIEFS_CONTENT_DIR or --content"
 
 
-def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, int, int], ...]:
-    """Name, modification time and size of every content file: cheap to take, and
-    different whenever a file is added, removed or changed."""
-    root = Path(content_dir)
-    signature = []
-    for pattern in ("entities/*.y*ml", "briefs/*.md"):
-        for path in sorted(root.glob(pattern)):
-            with contextlib.suppress(OSError):
-                stat = path.stat()
-                signature.append((path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
-    return tuple(signature)
+def load_entity_files(content: Content) -> tuple[Entities, list[ContentError]]:
+    """Parse every entity file of ``content``; unreadable files are errors."""
+    errors: list[ContentError] = []
+    texts = []
+    for file in content.entity_files:
+        text, problem = decode(file)
+        errors.extend([problem] if problem else [])
+        texts.append((file.shown, text))
+    entities, entity_errors = load_entities(texts)
+    return entities, [*errors, *entity_errors]
 
 
 def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = None) -> Corpus:
@@ -66,67 +67,51 @@ def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = N
     errors now but was valid in ``previous`` keeps its last valid version,
     listed in :attr:`Corpus.stale`; a new broken brief is not served.
     """
-    root = Path(content_dir)
-    shown = str(content_dir)
-    if not root.is_dir():
-        error = ContentError(shown, 1, "content directory not found; set BRIEFS_CONTENT_DIR or --content")
-        return Corpus(shown, MappingProxyType({}), Entities(), (error,))
-    digest = hashlib.sha256()
-    errors: list[ContentError] = []
-    entity_files = []
-    for path in sorted((root / "entities").glob("*.y*ml")):
-        data, problem = _read_bytes(path, f"{shown}/entities/{path.name}")
-        text, problem = _decode(data, problem, f"{shown}/entities/{path.name}")
-        errors.extend([problem] if problem else [])
-        entity_files.append((f"{shown}/entities/{path.name}", text))
-        digest.update(f"entities/{path.name}\0".encode() + data + b"\0")
-    entities, entity_errors = load_entities(entity_files)
-    errors.extend(entity_errors)
+    content = read_content(content_dir)
+    if content.missing:
+        return Corpus(content.shown, MappingProxyType({}), Entities(), (ContentError(content.shown, 1, MISSING_DIR),))
+    entities, errors = load_entity_files(content)
     briefs: list[Brief] = []
     stale: list[str] = []
-    for path in sorted((root / "briefs").glob("*.md")):
-        shown_path = f"{shown}/briefs/{path.name}"
-        data, problem = _read_bytes(path, shown_path)
-        digest.update(f"briefs/{path.name}\0".encode() + data + b"\0")
-        brief, brief_errors = _parse_safely(data, problem, entities, path.name, shown_path)
+    for file in content.brief_files:
+        brief, brief_errors = parse_file(file, entities)
         errors.extend(brief_errors)
-        if brief is None and previous is not None and path.stem in previous.briefs:
-            brief = previous.briefs[path.stem]
+        if brief is None and previous is not None and file.stem in previous.briefs:
+            brief = previous.briefs[file.stem]
             stale.append(brief.id)
         if brief is not None:
             briefs.append(brief)
+    return Corpus(content.shown, order_briefs(briefs), entities, tuple(errors), content.version, tuple(stale))
+
+
+def order_briefs(briefs: list[Brief]) -> Mapping[str, Brief]:
+    """Briefs by id, newest first (ties by id, descending)."""
     briefs.sort(key=lambda brief: (brief.published, brief.id), reverse=True)
-    briefs_by_id = MappingProxyType({b.id: b for b in briefs})
-    return Corpus(shown, briefs_by_id, entities, tuple(errors), digest.hexdigest()[:16], tuple(stale))
+    return MappingProxyType({b.id: b for b in briefs})
 
 
-def _parse_safely(
-    data: bytes, problem: ContentError | None, entities: Entities, name: str, shown_path: str
-) -> tuple[Brief | None, tuple[ContentError, ...]]:
-    if problem is not None:
-        return None, (problem,)
+def parse_file(file: SourceFile, entities: Entities) -> tuple[Brief | None, tuple[ContentError, ...]]:
+    """Parse one brief file; a parser failure is an error of that file, never an exception."""
+    if file.problem is not None:
+        return None, (file.problem,)
     try:
-        result = parse_brief(data, entities, f"briefs/{name}", shown_path)
+        result = parse_brief(file.data, entities, file.name, file.shown)
     except Exception as exc:  # one brief must never stop the others from loading
-        log.exception("parser failure on %s", shown_path)
+        log.exception("parser failure on %s", file.shown)
         return None, (
-            ContentError(shown_path, 1, f"the parser failed on this file ({type(exc).__name__}); please report it"),
+            ContentError(file.shown, 1, f"the parser failed on this file ({type(exc).__name__}); please report it"),
         )
     return result.brief, result.errors
 
 
-def _read_bytes(path: Path, shown: str) -> tuple[bytes, ContentError | None]:
-    try:
-        return path.read_bytes(), None
-    except OSError as exc:
-        return b"", ContentError(shown, 1, f"cannot read the file: {exc.strerror or exc}")
-
-
-def _decode(data: bytes, problem: ContentError | None, shown: str) -> tuple[str, ContentError | None]:
-    if problem is not None:
-        return "", problem
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return "", ContentError(shown, line, "invalid UTF-8; save the file as UTF-8")
+__all__ = [
+    "CONTENT_DIR_ENV",
+    "DEFAULT_CONTENT_DIR",
+    "Corpus",
+    "content_dir_from_env",
+    "content_signature",
+    "load_corpus",
+    "load_entity_files",
+    "order_briefs",
+    "parse_file",
+]

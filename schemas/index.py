@@ -57,3 +57,10 @@ class ReadinessSchema(Schema):
         fields.String(), required=True,
         metadata=describe("Briefs whose file is broken now, served in their last valid version.", []),
     )  # fmt: skip
+    artifact_problems = fields.List(
+        fields.String(), required=True,
+        metadata=describe(
+            "Why the newest build is not served, if it is not: a build that failed, or an artifact that "
+            "could not be opened. The previous content version keeps serving meanwhile.", [],
+        ),
+    )  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from marshmallow import Schema, fields, validate
 
 from schemas.common import describe
@@ -30,6 +32,7 @@ class PaginationSchema(Schema):
     total_pages = fields.Integer(required=True, metadata=describe("Number of pages (0 when empty).", 3))
 
 
+@functools.cache
 def page_schema(item_schema: type[Schema]) -> type[Schema]:
     """An envelope schema for pages of ``item_schema``; ``BriefSummarySchema`` gives ``BriefSummaryPage``."""
     name = item_schema.__name__.removesuffix("Schema")

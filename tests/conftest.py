@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import flask
@@ -17,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # content watcher unless a test asks for them (tests of those features set their own).
 os.environ.setdefault("BRIEFS_RATELIMIT", "1000000 per minute")
 os.environ.setdefault("BRIEFS_RELOAD_INTERVAL", "0")
+# Artifacts built from content directories go to a folder of this run, not the checkout's .cache.
+os.environ.setdefault("BRIEFS_CACHE_DIR", tempfile.mkdtemp(prefix="briefs-test-artifacts-"))
 
 
 @pytest.fixture(scope="session")

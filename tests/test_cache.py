@@ -64,12 +64,27 @@ def test_two_app_instances_give_the_same_etags() -> None:
         assert one.get(path).headers["ETag"] == two.get(path).headers["ETag"]
 
 
-def test_collections_are_bounded_single_resources_are_kept(fresh: FlaskClient) -> None:
-    cache = ResponseCache(lru_size=2)
+def test_the_cache_is_bounded_in_bytes_least_recently_used_out(fresh: FlaskClient) -> None:
     entry = freeze(fresh.get(SOCHI))
+    size = len(entry.body) + len(entry.gzipped or b"") + 200
+    cache = ResponseCache(max_bytes=size * 5)
     for number in range(5):
-        cache.put(("/v1/briefs", str(number).encode(), "application/json"), entry, single_resource=False)
-        cache.put((f"/v1/x/{number}", b"", "application/json"), entry, single_resource=True)
-    assert len(cache) == 5 + 2
-    assert cache.get(("/v1/briefs", b"0", "application/json")) is None
-    assert cache.get(("/v1/briefs", b"4", "application/json")) is entry
+        cache.put((f"/v1/x/{number}", b"", "application/json"), entry)
+    assert cache.get(("/v1/x/0", b"", "application/json")) is entry  # now the most recently used
+    cache.put(("/v1/x/5", b"", "application/json"), entry)
+    assert len(cache) == 5 and cache.bytes <= size * 5
+    assert cache.get(("/v1/x/1", b"", "application/json")) is None
+    assert cache.get(("/v1/x/0", b"", "application/json")) is entry
+
+
+def test_single_resources_come_stored_in_the_artifact(fresh: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import schemas.briefs  # noqa: PLC0415
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("serialised at request time")
+
+    monkeypatch.setattr(schemas.briefs.BriefSchema, "dump", refuse)
+    monkeypatch.setattr(schemas.briefs.SectionSchema, "dump", refuse)
+    assert fresh.get(SOCHI).status_code == 200
+    assert fresh.get(f"{SOCHI}/sections/outlook").status_code == 200
+    assert fresh.get(f"{SOCHI}/sections").status_code == 200

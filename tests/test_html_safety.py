@@ -27,12 +27,12 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from api.search import SearchIndex
 from briefs.blocks import BLOCK_TYPES
 from briefs.brief import parse_brief
 from briefs.entities import load_entities
 from briefs.loader import Corpus
 from briefs.model import Brief
+from briefs.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = "briefs/sochi-summit-2021.md"

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from api import create_app
-from api.store import EXTENSION, CorpusStore
+from api.store import EXTENSION, ArtifactStore
 from tests.conftest import ROOT
 
 BRIEF = "briefs/sochi-summit-2021.md"
@@ -23,7 +23,7 @@ def content(tmp_path: Path) -> Path:
     return tmp_path / "content"
 
 
-def _store(app: Flask) -> CorpusStore:
+def _store(app: Flask) -> ArtifactStore:
     return app.extensions[EXTENSION]  # type: ignore[no-any-return]
 
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.search import HIT_TYPES, SearchHit, SearchIndex, SearchSyntaxError
 from briefs.blocks import BLOCK_TYPES
 from briefs.loader import Corpus, load_corpus
+from briefs.search import HIT_TYPES, SearchHit, SearchIndex, SearchSyntaxError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "sochi-summit-2021"
@@ -347,26 +347,13 @@ def test_any_query_gives_hits_or_a_syntax_error(seed_index: SearchIndex, query: 
         assert all(hit.type in HIT_TYPES and "\x02" not in hit.snippet for hit in hits)
 
 
-def test_a_database_file_is_written_atomically_and_read(
-    tmp_path: Path, small: Corpus, small_index: SearchIndex
-) -> None:
-    path = tmp_path / "search.sqlite"
-    first = SearchIndex(small, str(path))
-    expected = small_index.search("border demarcation")
-    assert first.search("border demarcation") == expected
-    second = SearchIndex(small, str(path))  # replaces the file under the first index's open connection
-    assert first.search("border demarcation") == second.search("border demarcation") == expected
-    assert [p.name for p in tmp_path.iterdir()] == ["search.sqlite"]
-
-
 def _search_in_child(index: SearchIndex, sender: Connection) -> None:
     sender.send(index.search("border demarcation"))
     sender.close()
 
 
-@pytest.mark.parametrize("in_file", [False, True], ids=["memory", "file"])
-def test_a_forked_child_searches_with_its_own_connection(tmp_path: Path, seed: Corpus, in_file: bool) -> None:
-    index = SearchIndex(seed, str(tmp_path / "search.sqlite") if in_file else None)
+def test_a_forked_child_searches_with_its_own_connection(seed: Corpus) -> None:
+    index = SearchIndex(seed)
     expected = index.search("border demarcation")  # the parent opens its connection before forking
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)

@@ -6,7 +6,7 @@ import unicodedata
 from typing import Any
 
 from api.rest import Blueprint, MethodView, abort, csv_response, paginate, wants_csv
-from api.store import current
+from api.store import reader
 from briefs.lookups import ActorEntry
 from schemas.entities import MENTION_CSV_COLUMNS, ActorSchema, MentionSchema, mention_row
 from schemas.paging import page_schema
@@ -23,7 +23,7 @@ def fold(text: str) -> str:
 
 def find_actor(actor_id: str) -> ActorEntry:
     """The actor, or a 404 problem."""
-    entry = current().lookups.actors.get(actor_id)
+    entry = reader().actors.get(actor_id)
     if entry is None:
         abort(404, f"No actor '{actor_id}'.")
     return entry  # type: ignore[return-value]
@@ -43,7 +43,7 @@ class Actors(MethodView):
     @blp.paginated
     def get(self, page: int, per_page: int, kind: str | None = None, q: str | None = None) -> dict[str, Any]:
         """List actors by name, with how often briefs mention them."""
-        entries = [e for e in current().lookups.actors.values() if _matches(e, kind, q)]
+        entries = [e for e in reader().actors.values() if _matches(e, kind, q)]
         return paginate(entries, page, per_page)
 
 
@@ -66,7 +66,7 @@ class ActorMentions(MethodView):
     def get(self, actor_id: str, page: int, per_page: int, format: str | None = None) -> Any:
         """List every place a brief mentions the actor, each with a citation to paste."""
         find_actor(actor_id)
-        citations = current().lookups.citations_of.get(actor_id, ())
+        citations = reader().citations(actor_id)
         if wants_csv(format):
             return csv_response(map(mention_row, citations), MENTION_CSV_COLUMNS, f"{actor_id}-mentions")
         return paginate(citations, page, per_page)

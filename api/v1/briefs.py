@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.rest import Blueprint, MethodView, abort, paginate
-from api.store import current, current_corpus
+from api.store import reader
 from api.v1.search import briefs_matching
 from briefs.blocks import BLOCK_TYPES, BlockType
 from briefs.model import Brief
@@ -18,15 +18,10 @@ blp = Blueprint("briefs", __name__, url_prefix="/v1/briefs", description="Briefs
 
 def find_brief(brief_id: str) -> Brief:
     """The brief, or a 404 problem."""
-    brief = current_corpus().briefs.get(brief_id)
+    brief = reader().brief(brief_id)
     if brief is None:
         abort(404, f"No brief '{brief_id}'.")
     return brief  # type: ignore[return-value]
-
-
-def _sort_key(sort: str) -> Any:
-    field = sort.lstrip("-")
-    return lambda brief: (getattr(brief, field), brief.id)
 
 
 @blp.route("")
@@ -38,26 +33,10 @@ class Briefs(MethodView):
     def get(self, page: int, per_page: int, sort: str, **filters: Any) -> dict[str, Any]:
         """List briefs, newest first unless sorted otherwise."""
         q = filters.pop("q", None)
-        briefs = [b for b in current_corpus().briefs.values() if _matches(b, **filters)]
+        brief_ids = reader().brief_ids(sort=sort, **filters)
         if q is not None:
-            briefs = briefs_matching(briefs, q)
-        briefs.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
-        return paginate(briefs, page, per_page)
-
-
-def _matches(
-    brief: Brief,
-    *, tag: str | None = None, published_from: Any = None, published_to: Any = None,
-    actor: str | None = None, event: str | None = None,
-) -> bool:  # fmt: skip
-    mentioned = current().lookups.briefs_of
-    return (
-        (tag is None or tag in brief.tags)
-        and (actor is None or brief.id in mentioned.get(actor, ()))
-        and (event is None or brief.id in mentioned.get(event, ()))
-        and (published_from is None or brief.published >= published_from)
-        and (published_to is None or brief.published <= published_to)
-    )
+            brief_ids = briefs_matching(brief_ids, q)
+        return paginate(reader().briefs(brief_ids), page, per_page)
 
 
 @blp.route("/<brief_id>")

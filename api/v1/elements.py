@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from api.rest import Blueprint, MethodView, csv_response, paginate, wants_csv
-from api.store import current
+from api.store import reader
 from api.v1.search import run_search
 from briefs.blocks import BLOCK_TYPES
 from briefs.model import Element
+from briefs.reader import Rows
 from schemas.briefs import ElementSchema, element_url
 from schemas.paging import page_schema
 from schemas.queries import ElementQuerySchema
@@ -37,26 +38,15 @@ def _row(element: Element) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def select_elements(type: str | None = None, brief: str | None = None, actor: str | None = None,
-                    event: str | None = None, q: str | None = None) -> list[Element]:  # fmt: skip
+def select_elements(type: str | None = None, q: str | None = None, **filters: str | None) -> Rows[Element]:
     """The blocks that pass every filter, briefs newest first and blocks in document order."""
-    lookups = current().lookups
-    found = None
+    artifact = reader()
+    keys = artifact.element_keys(type=type, **filters)
     if q is not None:
         types = frozenset({type}) if type else frozenset(BLOCK_TYPES)
         found = {(hit.brief_id, hit.element_id) for hit in run_search(q, types)[1]}
-    selected = []
-    for owner, element in lookups.elements:
-        key = (owner.id, element.id)
-        if (
-            (type is None or element.type == type)
-            and (brief is None or owner.id == brief)
-            and (actor is None or actor in lookups.element_actors[key])
-            and (event is None or event in element.mentions.events)
-            and (found is None or key in found)
-        ):
-            selected.append(element)
-    return selected
+        keys = [key for key in keys if (key[0], key[2]) in found]
+    return artifact.elements(keys)
 
 
 @blp.route("")

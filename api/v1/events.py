@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from api.rest import Blueprint, MethodView, abort, csv_response, paginate, wants_csv
-from api.store import current
+from api.store import reader
 from briefs.lookups import EventEntry
+from briefs.model import Event
+from briefs.reader import Rows
 from schemas.entities import EventSchema
 from schemas.paging import page_schema
 from schemas.queries import EventQuerySchema
@@ -16,13 +18,13 @@ blp = Blueprint("events", __name__, url_prefix="/v1/events", description="What h
 EVENT_CSV_COLUMNS = ("id", "title", "date", "date_precision", "place", "participants", "briefs", "url")
 
 
-def _in_range(entry: EventEntry, start: str | None, end: str | None, actor: str | None) -> bool:
-    date = entry.event.date
+def _in_range(event: Event, start: str | None, end: str | None, actor: str | None) -> bool:
+    date = event.date
     # A partial date stands for its start: "2021" begins before "2021-05", and "to=2021-05" takes all of May.
     return (
         (start is None or date >= start)
         and (end is None or date <= end + "\uffff")
-        and (actor is None or actor in entry.event.participants)
+        and (actor is None or actor in event.participants)
     )
 
 
@@ -40,10 +42,12 @@ class Events(MethodView):
     @blp.paginated
     def get(self, page: int, per_page: int, format: str | None = None, **filters: Any) -> Any:
         """List events oldest first; a partial date sorts at its start (2021-05 before 2021-05-10)."""
-        entries = [
-            e for e in current().lookups.timeline.values()
+        artifact = reader()
+        events = [
+            e.id for e in artifact.events
             if _in_range(e, filters.get("from_"), filters.get("to"), filters.get("actor"))
         ]  # fmt: skip
+        entries = Rows(events, artifact.must_event_entry)
         if wants_csv(format):
             return csv_response(map(_row, entries), EVENT_CSV_COLUMNS, "events")
         return paginate(entries, page, per_page)
@@ -55,7 +59,7 @@ class EventsById(MethodView):
     @blp.response(200, EventSchema)
     def get(self, event_id: str) -> EventEntry:
         """Get an event and the briefs about it or mentioning it."""
-        entry = current().lookups.timeline.get(event_id)
+        entry = reader().event_entry(event_id)
         if entry is None:
             abort(404, f"No event '{event_id}'.")
         return entry  # type: ignore[return-value]

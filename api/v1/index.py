@@ -7,7 +7,7 @@ from typing import Any
 import flask
 
 from api.rest import Blueprint, MethodView
-from api.store import current_corpus
+from api.store import reader
 from schemas.index import IndexSchema
 
 blp = Blueprint("index", __name__, url_prefix="/v1", description="The entry point of version 1.")
@@ -27,16 +27,16 @@ class Index(MethodView):
     @blp.response(200, IndexSchema)
     def get(self) -> dict[str, Any]:
         """Get links to every collection, the API and content versions, and counts."""
-        corpus = current_corpus()
+        artifact = reader()
         return {
             "api_version": flask.current_app.config["API_VERSION"],
-            "content_version": corpus.version,
+            "content_version": artifact.version,
             "links": COLLECTIONS,
             "counts": {
-                "briefs": len(corpus.briefs),
-                "actors": len(corpus.entities.actors),
-                "events": len(corpus.entities.events),
-                "content_errors": len(corpus.errors),
+                "briefs": artifact.brief_count,
+                "actors": len(artifact.entities.actors),
+                "events": len(artifact.entities.events),
+                "content_errors": len(artifact.errors),
             },
             "url": "/v1",
         }

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from api import search as fts
 from api.rest import Blueprint, MethodView, abort, paginate
-from api.store import Snapshot, current
+from api.store import reader
+from briefs import search as fts
 from briefs.citations import Citation, cite_range
 from briefs.model import Brief, Element, Section
+from briefs.reader import Artifact
 from schemas.paging import page_schema
 from schemas.queries import SearchQuerySchema
 from schemas.search import SearchHitSchema
@@ -32,22 +33,22 @@ def run_search(
 ) -> tuple[int, list[fts.SearchHit]]:
     """Search the current index; a query FTS5 cannot parse is a 400 problem explaining the syntax."""
     try:
-        return current().search.search(q, types=types, limit=limit, offset=offset)
+        return reader().search.search(q, types=types, limit=limit, offset=offset)
     except fts.SearchSyntaxError as error:
         abort(400, f"Cannot read the query q={q!r}: {error}")
         raise  # unreachable: abort raises
 
 
-def briefs_matching(briefs: list[Brief], q: str) -> list[Brief]:
-    """The briefs whose full text matches ``q``, in the given order."""
+def briefs_matching(brief_ids: list[str], q: str) -> list[str]:
+    """The ids of the briefs whose full text matches ``q``, in the given order."""
     hits = {hit.brief_id for hit in run_search(q, frozenset({"brief"}))[1]}
-    return [brief for brief in briefs if brief.id in hits]
+    return [brief_id for brief_id in brief_ids if brief_id in hits]
 
 
-def hit_citation(snapshot: Snapshot, hit: fts.SearchHit) -> Citation | None:
+def hit_citation(artifact: Artifact, hit: fts.SearchHit) -> Citation | None:
     """The citation of the first matched words, or None when only a title or summary matched."""
-    brief = snapshot.corpus.briefs[hit.brief_id]
-    if hit.match_start is None or hit.match_end is None:
+    brief = artifact.brief(hit.brief_id)
+    if brief is None or hit.match_start is None or hit.match_end is None:
         return None
     section = _section_at(brief, hit.match_start)
     element = _element_at(brief, hit.match_start, hit.match_end)
@@ -72,8 +73,8 @@ class Search(MethodView):
     @blp.paginated
     def get(self, q: str, page: int, per_page: int, type: str | None = None) -> dict[str, Any]:
         """Search briefs, sections and typed blocks, best hits first, each with a snippet and a citation."""
-        snapshot = current()
+        artifact = reader()
         total, hits = run_search(q, frozenset({type}) if type else None, per_page, (page - 1) * per_page)
         result = paginate(range(total), page, per_page)
-        result["items"] = [CitedHit(hit, hit_citation(snapshot, hit)) for hit in hits]
+        result["items"] = [CitedHit(hit, hit_citation(artifact, hit)) for hit in hits]
         return result

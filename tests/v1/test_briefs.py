@@ -174,9 +174,9 @@ def test_a_server_error_is_a_problem_without_traceback(monkeypatch: pytest.Monke
     def broken() -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(api.v1.briefs, "current_corpus", broken)
+    monkeypatch.setattr(api.v1.briefs, "reader", broken)
     production = create_app({"BRIEFS_CONTENT_DIR": str(ROOT / "content")})  # not TESTING: errors do not propagate
-    response = production.test_client().get("/v1/briefs")
+    response = production.test_client().get("/v1/briefs?tag=diplomacy")  # not a stored response: the view runs
     assert response.status_code == 500 and response.mimetype == "application/problem+json"
     assert "secret" not in response.get_data(as_text=True) and "Traceback" not in response.get_data(as_text=True)
 

@@ -33,23 +33,25 @@ marked, and the offsets of its first match in the brief's plain text.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import os
 import re
 import sqlite3
-import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
+from typing import TYPE_CHECKING
 
-from briefs.loader import Corpus
+from briefs.model import Brief
 
-# One SQLite FTS5 table holds every hit. It is built in memory when the corpus loads and
-# kept as a serialized image (or written to a file); each thread of each process searches
-# its own read-only connection, because SQLite connections must not cross fork().
+if TYPE_CHECKING:
+    from briefs.loader import Corpus
+
+# One SQLite FTS5 table holds every hit. It lives in the artifact that `briefs build` writes;
+# each thread of each process searches its own read-only connection, because SQLite
+# connections must not cross fork().
 HIT_TYPES = ("brief", "section", "factor", "expectation", "scenario", "strategy-element")
 """The kinds of search hit: a whole brief, a section, or one of the block types."""
 
@@ -136,29 +138,38 @@ class _Connections(threading.local):
     conn: sqlite3.Connection | None = None
 
 
-class SearchIndex:
-    """A full-text index of a corpus, built once and then only searched.
+Connect = Callable[[], sqlite3.Connection]
+"""Opens a new read-only connection to a database that holds the ``docs`` table."""
 
-    :param corpus: The corpus to index; it is read here and never again.
-    :param path: A database file to write (atomically) and search; by default the index
-        lives in memory, and each thread of each process searches its own copy.
+
+class SearchIndex:
+    """A full-text index: the ``docs`` table of a database, only searched here.
+
+    :param corpus: A corpus to index in memory (each thread of each process then
+        searches its own copy); the served index is the one inside the artifact,
+        opened with :meth:`over`.
     """
 
-    def __init__(self, corpus: Corpus, path: str | None = None) -> None:
-        conn = _build(corpus)
-        try:
-            image = conn.serialize()
-        finally:
-            conn.close()
-        self._image: bytes | None = None
-        self._uri: str | None = None
-        if path is None:
-            self._image = image
-        else:
-            _write_atomically(image, Path(path))
-            self._uri = Path(path).resolve().as_uri() + "?mode=ro"
+    def __init__(self, corpus: Corpus | None = None, *, connect: Connect | None = None) -> None:
+        if connect is None:
+            conn = sqlite3.connect(":memory:")
+            try:
+                create_index(conn)
+                add_briefs(conn, corpus.briefs.values() if corpus else (), 0)
+                optimize_index(conn)
+                conn.commit()
+                image = conn.serialize()
+            finally:
+                conn.close()
+            connect = partial(_deserialize, image)
+        self._connect = connect
         self._local = _Connections()
         self._inherited: list[sqlite3.Connection] = []
+
+    @classmethod
+    def over(cls, connect: Connect) -> SearchIndex:
+        """The index held by the database that ``connect`` opens."""
+        return cls(connect=connect)
 
     def search(
         self, q: str, *, types: frozenset[str] | None = None, limit: int = 20, offset: int = 0
@@ -191,59 +202,61 @@ class SearchIndex:
                 # SQLite connections must not cross fork(): one inherited from the parent is
                 # neither used nor closed, only kept from the garbage collector.
                 self._inherited.append(local.conn)
-            local.conn = self._open()
+            local.conn = self._connect()
             local.pid = os.getpid()
         return local.conn
 
-    def _open(self) -> sqlite3.Connection:
-        if self._uri is not None:
-            return sqlite3.connect(self._uri, uri=True)
-        conn = sqlite3.connect(":memory:")
-        assert self._image is not None
-        conn.deserialize(self._image)
-        conn.execute("PRAGMA query_only = ON")
-        return conn
 
-
-def _build(corpus: Corpus) -> sqlite3.Connection:
-    """A fresh in-memory database holding the whole index."""
+def _deserialize(image: bytes) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
-    conn.execute(_SCHEMA)
-    codes = {name: code for code, name in enumerate(HIT_TYPES)}
-    rows = ((i * len(HIT_TYPES) + codes[row[3]], *row) for i, row in enumerate(_rows(corpus)))
-    conn.executemany(_INSERT.format(", ".join("?" * 9)), rows)
-    conn.execute("INSERT INTO docs(docs) VALUES ('optimize')")
-    conn.commit()
+    conn.deserialize(image)
+    conn.execute("PRAGMA query_only = ON")
     return conn
 
 
-def _rows(corpus: Corpus) -> Iterator[_Row]:
+def create_index(conn: sqlite3.Connection) -> None:
+    """Create the empty ``docs`` table."""
+    conn.execute(_SCHEMA)
+
+
+def add_briefs(conn: sqlite3.Connection, briefs: Iterable[Brief], first: int) -> int:
+    """Index every brief, section and block; rows are numbered from ``first``. Returns the next free number.
+
+    The rowid encodes the hit type, ``number * len(HIT_TYPES) + type code``; :func:`remove_rows`
+    takes a brief's rows out again by their numbers.
+    """
+    codes = {name: code for code, name in enumerate(HIT_TYPES)}
+    number = first
+    rows = []
+    for brief in briefs:
+        for row in brief_rows(brief):
+            rows.append((number * len(HIT_TYPES) + codes[row[3]], *row))
+            number += 1
+    conn.executemany(_INSERT.format(", ".join("?" * 9)), rows)
+    return number
+
+
+def remove_rows(conn: sqlite3.Connection, first: int, end: int) -> None:
+    """Take out the rows numbered ``first`` up to ``end`` (exclusive), as :func:`add_briefs` numbered them."""
+    conn.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (first * len(HIT_TYPES), end * len(HIT_TYPES)))
+
+
+def optimize_index(conn: sqlite3.Connection) -> None:
+    """Merge the index into one b-tree: faster searches (run after a bulk load)."""
+    conn.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+
+
+def brief_rows(brief: Brief) -> Iterator[_Row]:
     """One row per brief, section and block: indexed columns, then the hit's identity and base offset."""
-    for brief in corpus.briefs.values():
-        yield (_scrub(brief.title), _scrub(brief.summary), _scrub(brief.text), "brief", brief.id, None, None, 0)
-        for s in brief.sections:
-            yield (_scrub(s.title), None, _scrub(s.text), "section", brief.id, s.id, None, s.start)
-        for e in brief.elements:
-            yield (_scrub(e.title), None, _scrub(e.text), e.type, brief.id, e.section_id, e.id, e.start)
+    yield (_scrub(brief.title), _scrub(brief.summary), _scrub(brief.text), "brief", brief.id, None, None, 0)
+    for s in brief.sections:
+        yield (_scrub(s.title), None, _scrub(s.text), "section", brief.id, s.id, None, s.start)
+    for e in brief.elements:
+        yield (_scrub(e.title), None, _scrub(e.text), e.type, brief.id, e.section_id, e.id, e.start)
 
 
 def _scrub(text: str | None) -> str | None:
     return None if text is None else text.translate(_SCRUB)
-
-
-def _write_atomically(image: bytes, path: Path) -> None:
-    """Write the database next to ``path`` and move it into place, so readers see the old file or the new one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(image)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def _translate(q: str) -> _Query:

@@ -1,0 +1,34 @@
+"""The paging envelope and its RFC 8288 ``Link`` header, for views and for the build alike."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+
+def page_of(
+    items: Sequence[Any], page: int, per_page: int, path: str, args: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], str]:
+    """One page of ``items`` as the envelope, and the Link header to its first, prev, next and last pages.
+
+    :param path: the collection's path; the links keep ``args`` (the query) and set page and per_page
+    """
+    total = len(items)
+    total_pages = math.ceil(total / per_page)
+    pages = {"first": 1, "last": max(total_pages, 1)}
+    if page > 1:
+        pages["prev"] = min(page - 1, max(total_pages, 1))
+    if page < total_pages:
+        pages["next"] = page + 1
+    links = []
+    for rel, number in pages.items():
+        query = urlencode({**(args or {}), "page": number, "per_page": per_page})
+        links.append(f'<{path}?{query}>; rel="{rel}"')
+    start = (page - 1) * per_page
+    envelope = {
+        "items": items[start : start + per_page],
+        "pagination": {"page": page, "per_page": per_page, "total": total, "total_pages": total_pages},
+    }
+    return envelope, ", ".join(links)

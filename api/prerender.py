@@ -1,0 +1,80 @@
+"""What the build stores for every single resource: the same bytes and headers the views
+would answer, rendered once per content version instead of once per request.
+
+:func:`render_brief` renders what depends on one brief (run in the build's worker
+processes); :func:`render_shared` renders the rest through the application itself,
+over the artifact being built.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from api.paging import page_of
+from briefs.blocks import BLOCK_TYPES
+from briefs.build import Rendered, Renderer
+from briefs.model import Brief
+from briefs.responses import store_response
+from schemas.briefs import ELEMENT_SCHEMAS, BriefSchema, SectionSchema, element_url, section_url
+from schemas.common import brief_url
+from schemas.paging import PER_PAGE_DEFAULT, page_schema
+
+JSON_HEADERS = (("Content-Type", "application/json"), ("Cache-Control", "public, max-age=60"))
+"""Headers of every stored JSON resource (see api.rest.CACHE_CONTROL)."""
+
+
+def render_json(data: Any) -> bytes:
+    """JSON as Flask answers it outside debug mode: compact, UTF-8, keys in schema order, a final newline."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def render_brief(brief: Brief) -> list[Rendered]:
+    """The brief, each section and block, and the first page of each of its lists."""
+    url = brief_url(brief.id)
+    rendered = [(url, store_response(render_json(BriefSchema().dump(brief)), JSON_HEADERS))]
+    section_schema = SectionSchema()
+    for section in brief.sections:
+        rendered.append((section_url(section), store_response(render_json(section_schema.dump(section)), JSON_HEADERS)))
+    rendered.append(_first_page(f"{url}/sections", brief.sections, SectionSchema))
+    for block_type in BLOCK_TYPES.values():
+        schema = ELEMENT_SCHEMAS[block_type.name]
+        elements = brief.elements_of_type(block_type.name)
+        dumper = schema()
+        for element in elements:
+            rendered.append((element_url(element), store_response(render_json(dumper.dump(element)), JSON_HEADERS)))
+        rendered.append(_first_page(f"{url}/{block_type.collection}", elements, schema))
+    return rendered
+
+
+def _first_page(path: str, items: Any, item_schema: Any) -> Rendered:
+    envelope, link = page_of(items, 1, PER_PAGE_DEFAULT, path)
+    body = render_json(page_schema(item_schema)().dump(envelope))
+    return path, store_response(body, (JSON_HEADERS[0], ("Link", link), JSON_HEADERS[1]))
+
+
+def render_shared(artifact_path: str) -> list[Rendered]:
+    """The index, the first page of each collection, each actor with its mentions, and each event,
+    rendered by the application over the artifact at ``artifact_path``."""
+    from api.app import create_app  # noqa: PLC0415 - the app imports the build, which imports this lazily
+    from api.cache import freeze  # noqa: PLC0415
+
+    app = create_app({"BRIEFS_ARTIFACT": artifact_path, "BRIEFS_ACCESS_LOG": False, "RATELIMIT_ENABLED": False})
+    artifact = app.extensions["briefs"].watch.current()
+    paths = ["/v1", "/v1/briefs", "/v1/elements", "/v1/actors", "/v1/events"]
+    for actor_id in artifact.actors:
+        paths += [f"/v1/actors/{actor_id}", f"/v1/actors/{actor_id}/mentions"]
+    paths += [f"/v1/events/{event.id}" for event in artifact.events]
+    client = app.test_client()
+    rendered = []
+    for path in paths:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"rendering {path} answered {response.status_code}: {response.get_data(as_text=True)}")
+        entry = freeze(response)
+        rendered.append((path, entry))
+    return rendered
+
+
+RENDERER = Renderer(brief=render_brief, shared=render_shared)
+"""What ``briefs build`` and the server's builder store."""

@@ -1,0 +1,263 @@
+"""The artifact's tables, and the rows one brief owns in them.
+
+Every table is ordered for the queries that serve it: briefs newest first
+(``published DESC, brief_id DESC``, the corpus order), blocks in document order
+within their brief, mentions likewise. No row holds a position across briefs,
+so one brief's rows can be replaced without renumbering the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefs import search
+from briefs.errors import ContentError
+from briefs.model import Actor, Brief, Entities, Event
+from briefs.responses import StoredResponse
+
+PICKLE_PROTOCOL = 5
+FORMAT = "briefs-artifact/1"
+"""Changes whenever the tables change: a reader refuses, and a builder rebuilds, any other."""
+
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE files(
+    name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, entity_digest TEXT NOT NULL,
+    brief_id TEXT, stale INTEGER NOT NULL, errors TEXT NOT NULL, model_sha TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE briefs(id TEXT PRIMARY KEY, published TEXT NOT NULL, title TEXT NOT NULL, model BLOB NOT NULL);
+CREATE INDEX briefs_by_published ON briefs(published DESC, id DESC);
+CREATE TABLE brief_tags(tag TEXT, brief_id TEXT, PRIMARY KEY(tag, brief_id)) WITHOUT ROWID;
+CREATE INDEX brief_tags_by_brief ON brief_tags(brief_id);
+CREATE TABLE brief_refs(entity_id TEXT, published TEXT, brief_id TEXT, PRIMARY KEY(entity_id, brief_id)) WITHOUT ROWID;
+CREATE INDEX brief_refs_by_brief ON brief_refs(brief_id);
+CREATE TABLE elements(
+    brief_id TEXT, position INTEGER, element_id TEXT NOT NULL, type TEXT NOT NULL, published TEXT NOT NULL,
+    PRIMARY KEY(brief_id, position)
+) WITHOUT ROWID;
+CREATE INDEX elements_in_order ON elements(published DESC, brief_id DESC, position);
+CREATE INDEX elements_by_type ON elements(type, published DESC, brief_id DESC, position);
+CREATE TABLE element_refs(
+    kind TEXT, entity_id TEXT, brief_id TEXT, position INTEGER, PRIMARY KEY(kind, entity_id, brief_id, position)
+) WITHOUT ROWID;
+CREATE INDEX element_refs_by_brief ON element_refs(brief_id);
+CREATE TABLE mentions(
+    entity_id TEXT, published TEXT, brief_id TEXT, position INTEGER,
+    PRIMARY KEY(entity_id, published DESC, brief_id DESC, position)
+) WITHOUT ROWID;
+CREATE INDEX mentions_by_brief ON mentions(brief_id);
+CREATE TABLE entity_counts(
+    entity_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL, briefs INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE responses(key TEXT PRIMARY KEY, brief_id TEXT, body BLOB, gzip BLOB, etag TEXT, headers TEXT);
+CREATE INDEX responses_by_brief ON responses(brief_id);
+CREATE TABLE doc_rows(brief_id TEXT PRIMARY KEY, first INTEGER NOT NULL, end INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    """What the last build learnt of one brief file."""
+
+    name: str
+    """``briefs/<id>.md``."""
+    sha256: str
+    """Digest of the bytes parsed."""
+    entity_digest: str
+    """Digest of the entity files it was checked against."""
+    brief_id: str | None
+    """The brief served from it (valid now, or stale), if any."""
+    stale: bool
+    """True when the file is broken and its last valid brief is served."""
+    errors: tuple[ContentError, ...]
+    """Its errors."""
+    model_sha: str
+    """Digest of the pickled brief served from it."""
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """The summary of an existing artifact that a builder needs."""
+
+    version: str
+    briefs: int
+    errors: tuple[ContentError, ...]
+    stale: tuple[str, ...]
+    complete: bool
+
+
+def digest(data: bytes) -> str:
+    """Hex sha256."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """Create every table of an empty artifact."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    search.create_index(conn)
+    set_meta(conn, "format", FORMAT)
+    set_meta(conn, "next_doc", "0")
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str | bytes) -> None:
+    """Set one metadata value."""
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> str | bytes | None:
+    """One metadata value, or None."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def read_state(path: Path) -> State | None:
+    """The state of the artifact at ``path``, or None if there is none or it is not one this code can update."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            if get_meta(conn, "format") != FORMAT:
+                return None
+            (briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
+            return State(
+                str(get_meta(conn, "version") or ""),
+                briefs,
+                decode_errors(get_meta(conn, "errors")),
+                tuple(json.loads(get_meta(conn, "stale") or "[]")),
+                get_meta(conn, "complete") == "1",
+            )
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # corrupt or not SQLite: rebuild from scratch
+
+
+def decode_errors(raw: str | bytes | None) -> tuple[ContentError, ...]:
+    """Errors as stored in ``meta`` or ``files``."""
+    return tuple(ContentError(path, line, message) for path, line, message in json.loads(raw or "[]"))
+
+
+def _encode_errors(errors: Iterable[ContentError]) -> str:
+    return json.dumps([[e.path, e.line, e.message] for e in errors], ensure_ascii=False)
+
+
+def file_rows(conn: sqlite3.Connection) -> dict[str, FileRow]:
+    """Every brief file the artifact knows, by name."""
+    rows = conn.execute("SELECT name, sha256, entity_digest, brief_id, stale, errors, model_sha FROM files")
+    return {
+        name: FileRow(name, sha, entity_digest, brief_id, bool(stale), decode_errors(errors), model_sha)
+        for name, sha, entity_digest, brief_id, stale, errors, model_sha in rows
+    }
+
+
+def upsert_file(conn: sqlite3.Connection, row: FileRow) -> None:
+    """Record what the build learnt of one brief file."""
+    conn.execute(
+        "INSERT OR REPLACE INTO files(name, sha256, entity_digest, brief_id, stale, errors, model_sha) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (row.name, row.sha256, row.entity_digest, row.brief_id, int(row.stale), _encode_errors(row.errors),
+         row.model_sha),
+    )  # fmt: skip
+
+
+def file_errors(conn: sqlite3.Connection) -> list[ContentError]:
+    """Every brief file's errors, files in name order."""
+    return [e for (raw,) in conn.execute("SELECT errors FROM files ORDER BY name") for e in decode_errors(raw)]
+
+
+def stale_briefs(conn: sqlite3.Connection) -> list[str]:
+    """Briefs served in their last valid version, in file name order."""
+    return [brief_id for (brief_id,) in conn.execute("SELECT brief_id FROM files WHERE stale ORDER BY name")]
+
+
+def insert_brief(
+    conn: sqlite3.Connection, brief: Brief, model: bytes, rendered: Iterable[tuple[str, StoredResponse]]
+) -> None:
+    """Add every row one brief owns."""
+    published = brief.published.isoformat()
+    conn.execute("INSERT INTO briefs(id, published, title, model) VALUES (?, ?, ?, ?)",
+                 (brief.id, published, brief.title, model))  # fmt: skip
+    conn.executemany("INSERT OR IGNORE INTO brief_tags VALUES (?, ?)", [(tag, brief.id) for tag in brief.tags])
+    refs = sorted({m.ref for m in brief.mentions} | set(brief.about))
+    conn.executemany("INSERT INTO brief_refs VALUES (?, ?, ?)", [(ref, published, brief.id) for ref in refs])
+    element_rows = []
+    ref_rows = set()
+    for position, element in enumerate(brief.elements):
+        element_rows.append((brief.id, position, element.id, element.type, published))
+        own = getattr(element, "actor", None)
+        for actor in {*element.mentions.actors, *([own] if own else [])}:
+            ref_rows.add(("actor", actor, brief.id, position))
+        for event in element.mentions.events:
+            ref_rows.add(("event", event, brief.id, position))
+    conn.executemany("INSERT INTO elements VALUES (?, ?, ?, ?, ?)", element_rows)
+    conn.executemany("INSERT INTO element_refs VALUES (?, ?, ?, ?)", sorted(ref_rows))
+    conn.executemany(
+        "INSERT INTO mentions VALUES (?, ?, ?, ?)",
+        [(mention.ref, published, brief.id, position) for position, mention in enumerate(brief.mentions)],
+    )
+    insert_responses(conn, brief.id, rendered)
+    first = int(get_meta(conn, "next_doc") or 0)
+    end = search.add_briefs(conn, [brief], first)
+    conn.execute("INSERT INTO doc_rows VALUES (?, ?, ?)", (brief.id, first, end))
+    set_meta(conn, "next_doc", str(end))
+
+
+def delete_brief(conn: sqlite3.Connection, brief_id: str) -> None:
+    """Remove every row one brief owns."""
+    for table, column in (
+        ("briefs", "id"), ("brief_tags", "brief_id"), ("brief_refs", "brief_id"), ("elements", "brief_id"),
+        ("element_refs", "brief_id"), ("mentions", "brief_id"), ("responses", "brief_id"),
+    ):  # fmt: skip
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (brief_id,))
+    span = conn.execute("SELECT first, end FROM doc_rows WHERE brief_id = ?", (brief_id,)).fetchone()
+    if span is not None:
+        search.remove_rows(conn, *span)
+        conn.execute("DELETE FROM doc_rows WHERE brief_id = ?", (brief_id,))
+
+
+def insert_responses(
+    conn: sqlite3.Connection, brief_id: str | None, rendered: Iterable[tuple[str, StoredResponse]]
+) -> None:
+    """Store responses (``brief_id`` None for those that depend on more than one brief)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO responses(key, brief_id, body, gzip, etag, headers) VALUES (?, ?, ?, ?, ?, ?)",
+        [(key, brief_id, r.body, r.gzipped, r.etag, json.dumps(r.headers)) for key, r in rendered],
+    )
+
+
+def count_mentions(conn: sqlite3.Connection) -> None:
+    """Recount, per entity, its mentions and the briefs that mention it (or are about it)."""
+    conn.execute("DELETE FROM entity_counts")
+    conn.execute(
+        "INSERT INTO entity_counts "
+        "SELECT entity_id, (SELECT count(*) FROM mentions m WHERE m.entity_id = r.entity_id), count(*) "
+        "FROM brief_refs r GROUP BY entity_id"
+    )
+
+
+def unpickle_brief(model: bytes) -> Brief:
+    """A brief as stored."""
+    brief: Brief = pickle.loads(model)
+    return brief
+
+
+def pickle_entities(entities: Entities) -> bytes:
+    """The actors and events, in id order (a MappingProxyType does not pickle)."""
+    actors = tuple(entities.actors[key] for key in sorted(entities.actors))
+    events = tuple(entities.events[key] for key in sorted(entities.events))
+    return pickle.dumps((actors, events), protocol=PICKLE_PROTOCOL)
+
+
+def unpickle_entities(blob: bytes) -> tuple[tuple[Actor, ...], tuple[Event, ...]]:
+    """What :func:`pickle_entities` stored."""
+    actors, events = pickle.loads(blob)
+    return actors, events

@@ -1,0 +1,361 @@
+"""``briefs build``: one content directory turned into one immutable artifact file.
+
+The artifact is a SQLite database holding everything serving needs: the parsed
+model (one pickled brief a row), the lookups as indexed tables, the full-text
+index, and the stored body, ETag and gzip form of every single resource.
+Workers open it read-only and share it through the OS page cache.
+
+Building is incremental. When the output already exists, it is copied beside
+itself, only the briefs whose bytes changed (by sha256) are parsed again and
+their rows replaced, and the copy is renamed over the output: readers see the
+old file or the new one, never a mix, and a build that fails leaves the old one
+in place. A change to an entity file re-checks every brief, but a brief whose
+parsed model comes out the same keeps its stored responses. A lock file keeps
+two builders from writing at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import pickle
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from briefs import artifact, search
+from briefs.errors import ContentError
+from briefs.loader import MISSING_DIR, load_entity_files, parse_file
+from briefs.model import Brief, Entities
+from briefs.responses import StoredResponse
+from briefs.sources import Content, SourceFile, read_content
+
+log = logging.getLogger(__name__)
+
+Rendered = tuple[str, StoredResponse]
+"""A request path and the response stored for it."""
+DEFAULT_CACHE_DIR = ".cache"
+"""Where ``briefs build`` and the server put artifacts unless told otherwise (ignored by git)."""
+PARALLEL_FROM = 64
+"""Fewer briefs to parse than this are parsed in this process: starting workers costs more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    """How the HTTP layer turns the model into stored responses (the pipeline knows no wire format).
+
+    Both must be module-level functions, so that worker processes can receive them.
+    """
+
+    brief: Callable[[Brief], list[Rendered]]
+    """Every response that depends on one brief alone: the brief, its sections and blocks, their lists."""
+    shared: Callable[[str], list[Rendered]]
+    """Every other stored response (index, first pages, actors, events), rendered from the artifact at this path."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did."""
+
+    output: str
+    """The artifact file."""
+    version: str
+    """Content version of the artifact now in place."""
+    briefs: int
+    """Briefs served from it."""
+    parsed: int
+    """Brief files parsed by this build."""
+    reused: int
+    """Brief files whose rows were kept from the previous artifact."""
+    removed: int
+    """Brief files gone since the previous artifact."""
+    errors: tuple[ContentError, ...]
+    """Every content error."""
+    stale: tuple[str, ...]
+    """Briefs served in their last valid version because their file is broken now."""
+    seconds: float
+    """Wall time of the build."""
+    written: bool = True
+    """False when the artifact was already up to date and nothing was written."""
+    incremental: bool = False
+    """True when it started from the previous artifact."""
+
+
+@dataclass(slots=True)
+class _Change:
+    """Counts of one build, filled in as it goes."""
+
+    parsed: int = 0
+    reused: int = 0
+    removed: int = 0
+    brief_errors: dict[str, list[ContentError]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """One brief file after parsing (in a worker process or here)."""
+
+    file: SourceFile
+    model: bytes | None
+    """The pickled brief, if valid."""
+    model_sha: str
+    """Digest of :attr:`model`, or empty."""
+    errors: tuple[ContentError, ...]
+    rendered: list[Rendered] | None
+    """Its stored responses; None when the model equals the stored one (nothing to render)."""
+
+
+def default_output(content_dir: str | os.PathLike[str], cache_dir: str | os.PathLike[str] = DEFAULT_CACHE_DIR) -> str:
+    """Where a content directory's artifact goes by default: one file per directory (by absolute path)."""
+    absolute = os.path.abspath(content_dir)
+    key = hashlib.sha256(absolute.encode()).hexdigest()[:12]
+    return str(Path(cache_dir) / f"{Path(absolute).name}-{key}.sqlite")
+
+
+def build_artifact(
+    content_dir: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    renderer: Renderer | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Build (or bring up to date) the artifact of ``content_dir`` at ``output``.
+
+    :param renderer: turns the model into stored responses; without one, none are stored
+    :param jobs: worker processes for parsing (default: the number of cores)
+    :param progress: called with (done, total) as brief files are parsed
+    :raises OSError, sqlite3.Error: when the artifact cannot be written; the old one stays in place
+    """
+    started = time.perf_counter()
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(target):
+        _remove_leftovers(target)
+        content = read_content(content_dir)
+        previous = artifact.read_state(target)
+        if previous is not None and previous.version == content.version and previous.complete:
+            return BuildReport(
+                str(target), previous.version, previous.briefs, 0, len(content.brief_files), 0,
+                previous.errors, previous.stale, time.perf_counter() - started, written=False, incremental=True,
+            )  # fmt: skip
+        temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            report = _write(
+                content, target, temporary, incremental=previous is not None,
+                renderer=renderer, jobs=jobs, progress=progress,
+            )  # fmt: skip
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+            raise
+    return dataclasses.replace(report, seconds=time.perf_counter() - started)
+
+
+def _write(
+    content: Content,
+    target: Path,
+    temporary: Path,
+    *,
+    incremental: bool,
+    renderer: Renderer | None,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    if incremental:
+        shutil.copyfile(target, temporary)
+    conn = sqlite3.connect(temporary, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN")
+        if not incremental:
+            artifact.create(conn)
+        artifact.set_meta(conn, "complete", "0")
+        change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
+        if not incremental:
+            search.optimize_index(conn)
+        # Complete as far as readers go; the shared responses below are stored ones, which a
+        # reader renders itself while they are missing (and the file is renamed only after them).
+        # Responses over more than one brief are rendered again below, over the new tables.
+        conn.execute("DELETE FROM responses WHERE brief_id IS NULL")
+        artifact.set_meta(conn, "complete", "1")
+        conn.execute("COMMIT")
+        if renderer is not None:
+            shared = renderer.shared(str(temporary))
+            conn.execute("BEGIN")
+            artifact.insert_responses(conn, None, shared)
+            conn.execute("COMMIT")
+        (briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
+    finally:
+        conn.close()
+    _sync_and_replace(temporary, target)
+    return BuildReport(
+        str(target), content.version, briefs, change.parsed, change.reused, change.removed,
+        errors, stale, 0.0, incremental=incremental,
+    )  # fmt: skip
+
+
+def _update(
+    conn: sqlite3.Connection,
+    content: Content,
+    *,
+    renderer: Renderer | None,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[_Change, tuple[ContentError, ...], tuple[str, ...]]:
+    """Bring every table of ``conn`` up to date with ``content``."""
+    change = _Change()
+    if content.missing:
+        entities, entity_errors = Entities(), [ContentError(content.shown, 1, MISSING_DIR)]
+    else:
+        entities, entity_errors = load_entity_files(content)
+    digest = content.entity_digest
+    known = artifact.file_rows(conn)
+    names = {file.name for file in content.brief_files}
+    for name in sorted(set(known) - names):
+        gone = known[name].brief_id
+        if gone:
+            artifact.delete_brief(conn, gone)
+        conn.execute("DELETE FROM files WHERE name = ?", (name,))
+        change.removed += 1
+    todo = [f for f in content.brief_files if _needs_parse(known.get(f.name), f, digest)]
+    stored_sha = {f.name: known[f.name].model_sha for f in todo if f.name in known}
+    change.reused = len(content.brief_files) - len(todo)
+    for parsed in _parse_all(todo, entities, stored_sha, renderer=renderer, jobs=jobs, progress=progress):
+        _apply(conn, parsed, known.get(parsed.file.name), digest)
+        change.parsed += 1
+    errors = [*entity_errors, *artifact.file_errors(conn)]
+    stale = artifact.stale_briefs(conn)
+    artifact.set_meta(conn, "version", content.version)
+    artifact.set_meta(conn, "content_dir", content.shown)
+    artifact.set_meta(conn, "errors", json.dumps([[e.path, e.line, e.message] for e in errors], ensure_ascii=False))
+    artifact.set_meta(conn, "stale", json.dumps(stale))
+    artifact.set_meta(conn, "entities", artifact.pickle_entities(entities))
+    artifact.count_mentions(conn)
+    return change, tuple(errors), tuple(stale)
+
+
+def _needs_parse(known: artifact.FileRow | None, file: SourceFile, digest: str) -> bool:
+    return known is None or known.sha256 != file.sha256 or known.entity_digest != digest or not file.sha256
+
+
+def _apply(conn: sqlite3.Connection, parsed: _Parsed, known: artifact.FileRow | None, digest: str) -> None:
+    """Replace one file's rows: its brief when valid, else keep the last valid brief as stale."""
+    file = parsed.file
+    brief_id = known.brief_id if known else None
+    model_sha = known.model_sha if known else ""
+    is_stale = False
+    if parsed.model is not None:
+        if parsed.rendered is not None or brief_id is None:
+            if brief_id:
+                artifact.delete_brief(conn, brief_id)
+            brief = artifact.unpickle_brief(parsed.model)
+            artifact.insert_brief(conn, brief, parsed.model, parsed.rendered or [])
+            brief_id = brief.id
+        model_sha = parsed.model_sha
+    elif brief_id is not None:
+        is_stale = True  # broken now: serve the last valid version
+    row = artifact.FileRow(file.name, file.sha256, digest, brief_id, is_stale, parsed.errors, model_sha)
+    artifact.upsert_file(conn, row)
+
+
+def _parse_all(
+    files: Sequence[SourceFile],
+    entities: Entities,
+    stored_sha: dict[str, str],
+    *,
+    renderer: Renderer | None,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[_Parsed]:
+    """Parse (and render) files in name order, in worker processes when there are many."""
+    render = renderer.brief if renderer else None
+    tasks = [(file, stored_sha.get(file.name, "")) for file in files]
+    workers = jobs or os.cpu_count() or 1
+    if len(files) < PARALLEL_FROM or workers == 1:
+        results: Iterable[_Parsed] = (_parse_one(entities, render, task) for task in tasks)
+        yield from _counted(results, len(files), progress)
+        return
+    # spawn, not fork: the builder may run beside a server's threads.
+    context = get_context("spawn")
+    entity_blob = pickle.dumps(entities, protocol=artifact.PICKLE_PROTOCOL)
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(entity_blob, render)
+    ) as pool:
+        chunk = max(1, min(64, len(tasks) // (workers * 8)))
+        yield from _counted(pool.map(_parse_in_worker, tasks, chunksize=chunk), len(files), progress)
+
+
+def _counted(results: Iterable[_Parsed], total: int, progress: Callable[[int, int], None] | None) -> Iterator[_Parsed]:
+    for done, parsed in enumerate(results, 1):
+        if progress is not None:
+            progress(done, total)
+        yield parsed
+
+
+_worker_state: dict[str, object] = {}
+
+
+def _init_worker(entity_blob: bytes, render: Callable[[Brief], list[Rendered]] | None) -> None:
+    _worker_state["entities"] = pickle.loads(entity_blob)
+    _worker_state["render"] = render
+
+
+def _parse_in_worker(task: tuple[SourceFile, str]) -> _Parsed:
+    entities = _worker_state["entities"]
+    assert isinstance(entities, Entities)
+    return _parse_one(entities, _worker_state["render"], task)  # type: ignore[arg-type]
+
+
+def _parse_one(
+    entities: Entities, render: Callable[[Brief], list[Rendered]] | None, task: tuple[SourceFile, str]
+) -> _Parsed:
+    file, stored_sha = task
+    brief, errors = parse_file(file, entities)
+    if brief is None:
+        return _Parsed(file, None, "", errors, None)
+    model = pickle.dumps(brief, protocol=artifact.PICKLE_PROTOCOL)
+    model_sha = artifact.digest(model)
+    if model_sha == stored_sha:
+        return _Parsed(file, model, model_sha, errors, None)
+    return _Parsed(file, model, model_sha, errors, render(brief) if render else [])
+
+
+@contextlib.contextmanager
+def _lock(target: Path) -> Iterator[None]:
+    """Hold ``<output>.lock``: a second builder waits, then finds the artifact up to date or nearly so."""
+    with open(target.parent / f"{target.name}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary files of builders that were killed (the lock proves none is running)."""
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def _sync_and_replace(temporary: Path, target: Path) -> None:
+    with open(temporary, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

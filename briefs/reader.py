@@ -1,0 +1,337 @@
+"""Typed queries over one artifact file, opened read-only.
+
+An :class:`Artifact` never changes: a newer build is another file, renamed over
+the old path, that :class:`ArtifactWatch` opens on the next request. Memory stays
+small whatever the corpus size: lists are answered by SQLite, and only a few
+recently used briefs are kept unpickled.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import struct
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, TypeVar, overload
+
+from briefs import artifact
+from briefs.citations import Citation, cite_mention
+from briefs.errors import ContentError
+from briefs.lookups import ActorEntry, EventEntry
+from briefs.model import Actor, Brief, Element, Entities, Event
+from briefs.responses import StoredResponse
+from briefs.search import SearchIndex
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+K = TypeVar("K")
+BRIEF_CACHE_SIZE = 64
+"""Unpickled briefs kept per process."""
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SORT_COLUMNS = {"published": "published", "title": "title"}
+
+
+class ArtifactError(Exception):
+    """The file is missing, truncated, corrupt, or of another format."""
+
+
+class Rows(Sequence[T]):
+    """A sequence whose keys are known and whose items are loaded only when a page asks for them."""
+
+    def __init__(self, keys: Sequence[K], load: Callable[[K], T]) -> None:
+        self._keys = keys
+        self._load = load
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self._load(key) for key in self._keys[index]]
+        return self._load(self._keys[index])
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._load(key) for key in self._keys)
+
+
+class _Local(threading.local):
+    pid: int = -1
+    conn: sqlite3.Connection | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileIdentity:
+    """Tells one file at a path from the next one renamed over it."""
+
+    device: int
+    inode: int
+    mtime_ns: int
+    size: int
+
+    @classmethod
+    def of(cls, path: str) -> FileIdentity | None:
+        """The identity of the file at ``path`` now, or None if there is none."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        return cls(stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+class Artifact:
+    """One built content version, read-only.
+
+    :raises ArtifactError: if ``path`` is not a complete artifact of this format
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.identity = FileIdentity.of(path)
+        if self.identity is None:
+            raise ArtifactError(f"{path}: no such artifact; run 'briefs build'")
+        _check_header(path, self.identity.size)
+        self._uri = f"file:{os.path.abspath(path)}?mode=ro&immutable=1"
+        self._local = _Local()
+        self._inherited: list[sqlite3.Connection] = []
+        self._briefs: OrderedDict[str, Brief] = OrderedDict()
+        self._lock = threading.Lock()
+        try:
+            meta = dict(self._conn().execute("SELECT key, value FROM meta"))
+            if meta.get("format") != artifact.FORMAT:
+                raise ArtifactError(f"{path}: format {meta.get('format')!r}, expected {artifact.FORMAT!r}; rebuild it")
+            if meta.get("complete") != "1":
+                raise ArtifactError(f"{path}: the build that wrote it did not finish")
+            self.version: str = str(meta["version"])
+            self.content_dir: str = str(meta["content_dir"])
+            self.errors: tuple[ContentError, ...] = artifact.decode_errors(meta["errors"])
+            self.stale: tuple[str, ...] = tuple(json.loads(meta["stale"]))
+            self.entities = _entities(meta["entities"])
+            self.brief_count: int = self._conn().execute("SELECT count(*) FROM briefs").fetchone()[0]
+            self.actors: Mapping[str, ActorEntry] = self._actor_entries()
+            self.events: tuple[Event, ...] = tuple(sorted(self.entities.events.values(), key=lambda e: e.sort_key))
+        except (sqlite3.Error, KeyError, ValueError, TypeError) as exc:
+            raise ArtifactError(f"{path}: not a readable artifact ({exc})") from exc
+        self.search = SearchIndex.over(self._connect)
+
+    # -- connections ------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened anew in a forked child (connections must not cross fork)."""
+        local = self._local
+        if local.conn is None or local.pid != os.getpid():
+            if local.conn is not None:
+                self._inherited.append(local.conn)
+            local.conn = self._connect()
+            local.pid = os.getpid()
+        return local.conn
+
+    def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
+        return self._conn().execute(sql, params).fetchall()
+
+    # -- stored responses ---------------------------------------------------------
+
+    def response(self, key: str) -> StoredResponse | None:
+        """The response stored by the build for this path, if any."""
+        row = self._conn().execute("SELECT body, gzip, etag, headers FROM responses WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        body, gzipped, etag, headers = row
+        return StoredResponse(body, gzipped, etag, tuple(tuple(pair) for pair in json.loads(headers)))
+
+    # -- briefs -------------------------------------------------------------------
+
+    def brief(self, brief_id: str) -> Brief | None:
+        """One brief, or None."""
+        with self._lock:
+            cached = self._briefs.get(brief_id)
+            if cached is not None:
+                self._briefs.move_to_end(brief_id)
+                return cached
+        row = self._conn().execute("SELECT model FROM briefs WHERE id = ?", (brief_id,)).fetchone()
+        if row is None:
+            return None
+        brief = artifact.unpickle_brief(row[0])
+        with self._lock:
+            self._briefs[brief_id] = brief
+            while len(self._briefs) > BRIEF_CACHE_SIZE:
+                self._briefs.popitem(last=False)
+        return brief
+
+    def _must_brief(self, brief_id: str) -> Brief:
+        brief = self.brief(brief_id)
+        if brief is None:
+            raise ArtifactError(f"{self.path}: brief {brief_id!r} is listed but not stored")
+        return brief
+
+    def brief_ids(
+        self, *, sort: str = "-published", tag: str | None = None, actor: str | None = None,
+        event: str | None = None, published_from: Any = None, published_to: Any = None,
+    ) -> list[str]:  # fmt: skip
+        """Ids of the briefs that pass every filter, in the order asked (ties by id)."""
+        where, params = [], []
+        if tag is not None:
+            where.append("id IN (SELECT brief_id FROM brief_tags WHERE tag = ?)")
+            params.append(tag)
+        for entity in (actor, event):
+            if entity is not None:
+                where.append("id IN (SELECT brief_id FROM brief_refs WHERE entity_id = ?)")
+                params.append(entity)
+        if published_from is not None:
+            where.append("published >= ?")
+            params.append(published_from.isoformat())
+        if published_to is not None:
+            where.append("published <= ?")
+            params.append(published_to.isoformat())
+        column = _SORT_COLUMNS[sort.lstrip("-")]
+        direction = "DESC" if sort.startswith("-") else "ASC"
+        sql = f"SELECT id FROM briefs {'WHERE ' + ' AND '.join(where) if where else ''} "
+        sql += f"ORDER BY {column} {direction}, id {direction}"
+        return [brief_id for (brief_id,) in self._query(sql, params)]
+
+    def briefs(self, brief_ids: Sequence[str]) -> Rows[Brief]:
+        """The briefs of these ids, loaded as a page asks for them."""
+        return Rows(brief_ids, self._must_brief)
+
+    # -- typed blocks ---------------------------------------------------------------
+
+    def element_keys(
+        self, *, type: str | None = None, brief: str | None = None, actor: str | None = None, event: str | None = None
+    ) -> list[tuple[str, int, str]]:
+        """(brief id, position, element id) of the blocks that pass every filter: briefs newest first,
+        blocks in document order."""
+        where, params = [], []
+        if type is not None:
+            where.append("type = ?")
+            params.append(type)
+        if brief is not None:
+            where.append("brief_id = ?")
+            params.append(brief)
+        for kind, entity in (("actor", actor), ("event", event)):
+            if entity is not None:
+                where.append(
+                    "(brief_id, position) IN "
+                    "(SELECT brief_id, position FROM element_refs WHERE kind = ? AND entity_id = ?)"
+                )
+                params.extend((kind, entity))
+        sql = f"SELECT brief_id, position, element_id FROM elements {'WHERE ' + ' AND '.join(where) if where else ''} "
+        sql += "ORDER BY published DESC, brief_id DESC, position"
+        return [tuple(row) for row in self._query(sql, params)]
+
+    def elements(self, keys: Sequence[tuple[str, int, str]]) -> Rows[Element]:
+        """The blocks of these keys, loaded as a page asks for them."""
+        return Rows(keys, lambda key: self._must_brief(key[0]).elements[key[1]])
+
+    # -- actors, events, mentions ----------------------------------------------------
+
+    def _actor_entries(self) -> Mapping[str, ActorEntry]:
+        counts = {
+            row[0]: (row[1], row[2]) for row in self._query("SELECT entity_id, mentions, briefs FROM entity_counts")
+        }
+        actors: list[Actor] = sorted(self.entities.actors.values(), key=lambda a: (a.name.casefold(), a.id))
+        return MappingProxyType({a.id: ActorEntry(a, *counts.get(a.id, (0, 0))) for a in actors})
+
+    def event_entry(self, event_id: str) -> EventEntry | None:
+        """An event with the briefs about it or mentioning it, newest first; None if unknown."""
+        event = self.entities.events.get(event_id)
+        if event is None:
+            return None
+        rows = self._query(
+            "SELECT brief_id FROM brief_refs WHERE entity_id = ? ORDER BY published DESC, brief_id DESC", (event_id,)
+        )
+        return EventEntry(event, tuple(brief_id for (brief_id,) in rows))
+
+    def must_event_entry(self, event_id: str) -> EventEntry:
+        """:meth:`event_entry` of an event known to exist."""
+        entry = self.event_entry(event_id)
+        if entry is None:
+            raise ArtifactError(f"{self.path}: event {event_id!r} is listed but not stored")
+        return entry
+
+    def citations(self, entity_id: str) -> Rows[Citation]:
+        """The citation of every mention of an entity: briefs newest first, mentions in document order."""
+        keys = self._query(
+            "SELECT brief_id, position FROM mentions WHERE entity_id = ? "
+            "ORDER BY published DESC, brief_id DESC, position",
+            (entity_id,),
+        )
+        return Rows(keys, self._cite)
+
+    def _cite(self, key: tuple[str, int]) -> Citation:
+        brief = self._must_brief(key[0])
+        mention = brief.mentions[key[1]]
+        element = next((e for e in brief.elements if e.id == mention.element_id), None) if mention.element_id else None
+        return cite_mention(brief, mention, element)
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when collected)."""
+        if self._local.conn is not None and self._local.pid == os.getpid():
+            self._local.conn.close()
+            self._local.conn = None
+
+
+def _entities(blob: bytes) -> Entities:
+    actors, events = artifact.unpickle_entities(blob)
+    return Entities(MappingProxyType({a.id: a for a in actors}), MappingProxyType({e.id: e for e in events}))
+
+
+def _check_header(path: str, size: int) -> None:
+    """A truncated or foreign file is refused before SQLite reads a page of it."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(100)
+    except OSError as exc:
+        raise ArtifactError(f"{path}: cannot read the artifact: {exc.strerror or exc}") from exc
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise ArtifactError(f"{path}: not an artifact (no SQLite header)")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    (pages,) = struct.unpack(">I", header[28:32])
+    if pages * page_size != size:
+        raise ArtifactError(f"{path}: truncated or corrupt ({size} bytes, its header says {pages * page_size})")
+
+
+class ArtifactWatch:
+    """Follows the artifact at one path: each :meth:`current` call serves the newest complete
+    build, switching atomically when a new file has been renamed over the path.
+
+    A file that cannot be opened (truncated, corrupt, another format) is not served: the last
+    good artifact stays, and :attr:`problem` says why until a good one replaces it.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._artifact = Artifact(path)
+        self._tried = self._artifact.identity
+        self.problem: str | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> Artifact:
+        """The artifact to answer this request from (one stat() when nothing changed)."""
+        identity = FileIdentity.of(self.path)
+        if identity is None or identity == self._tried:
+            return self._artifact
+        with self._lock:
+            if identity != self._tried:
+                self._tried = identity
+                try:
+                    self._artifact = Artifact(self.path)
+                    self.problem = None
+                    log.info("artifact opened", extra={"content_version": self._artifact.version})
+                except ArtifactError as exc:
+                    self.problem = str(exc)
+                    log.error("keeping content version %s: %s", self._artifact.version, exc)
+        return self._artifact
