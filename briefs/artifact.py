@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from briefs import search
 from briefs.errors import ContentError
@@ -257,7 +258,9 @@ def pickle_entities(entities: Entities) -> bytes:
     return pickle.dumps((actors, events), protocol=PICKLE_PROTOCOL)
 
 
-def unpickle_entities(blob: bytes) -> tuple[tuple[Actor, ...], tuple[Event, ...]]:
+def unpickle_entities(blob: bytes) -> Entities:
     """What :func:`pickle_entities` stored."""
-    actors, events = pickle.loads(blob)
-    return actors, events
+    actors: tuple[Actor, ...]
+    events: tuple[Event, ...]
+    actors, events = pickle.loads(blob)  # the artifact is written by this code, never by a user
+    return Entities(MappingProxyType({a.id: a for a in actors}), MappingProxyType({e.id: e for e in events}))

@@ -289,7 +289,7 @@ def _parse_all(
         return
     # spawn, not fork: the builder may run beside a server's threads.
     context = get_context("spawn")
-    entity_blob = pickle.dumps(entities, protocol=artifact.PICKLE_PROTOCOL)
+    entity_blob = artifact.pickle_entities(entities)
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(entity_blob, render)
     ) as pool:
@@ -308,7 +308,7 @@ _worker_state: dict[str, object] = {}
 
 
 def _init_worker(entity_blob: bytes, render: Callable[[Brief], list[Rendered]] | None) -> None:
-    _worker_state["entities"] = pickle.loads(entity_blob)
+    _worker_state["entities"] = artifact.unpickle_entities(entity_blob)
     _worker_state["render"] = render
 
 

@@ -24,7 +24,7 @@ from briefs import artifact
 from briefs.citations import Citation, cite_mention
 from briefs.errors import ContentError
 from briefs.lookups import ActorEntry, EventEntry
-from briefs.model import Actor, Brief, Element, Entities, Event
+from briefs.model import Actor, Brief, Element, Event
 from briefs.responses import StoredResponse
 from briefs.search import SearchIndex
 
@@ -116,7 +116,7 @@ class Artifact:
             self.content_dir: str = str(meta["content_dir"])
             self.errors: tuple[ContentError, ...] = artifact.decode_errors(meta["errors"])
             self.stale: tuple[str, ...] = tuple(json.loads(meta["stale"]))
-            self.entities = _entities(meta["entities"])
+            self.entities = artifact.unpickle_entities(meta["entities"])
             self.brief_count: int = self._conn().execute("SELECT count(*) FROM briefs").fetchone()[0]
             self.actors: Mapping[str, ActorEntry] = self._actor_entries()
             self.events: tuple[Event, ...] = tuple(sorted(self.entities.events.values(), key=lambda e: e.sort_key))
@@ -281,11 +281,6 @@ class Artifact:
         if self._local.conn is not None and self._local.pid == os.getpid():
             self._local.conn.close()
             self._local.conn = None
-
-
-def _entities(blob: bytes) -> Entities:
-    actors, events = artifact.unpickle_entities(blob)
-    return Entities(MappingProxyType({a.id: a for a in actors}), MappingProxyType({e.id: e for e in events}))
 
 
 def _check_header(path: str, size: int) -> None:

@@ -1,0 +1,222 @@
+"""``briefs build``: what an incremental build parses again, what it keeps, and what it never breaks."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from api.prerender import RENDERER
+from briefs.build import BuildReport, Renderer, build_artifact
+from briefs.model import Brief
+from briefs.reader import Artifact, ArtifactError, ArtifactWatch
+from tests.conftest import ROOT
+
+SEED = "sochi-summit-2021"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    seed = (tmp_path / "content" / "briefs" / f"{SEED}.md").read_text(encoding="utf-8")
+    for number in (1, 2):
+        copy = seed.replace(f"id: {SEED}", f"id: copy-{number}").replace(
+            "published: 2021-11-29", f"published: 2022-0{number}-01"
+        )
+        (tmp_path / "content" / "briefs" / f"copy-{number}.md").write_text(copy, encoding="utf-8")
+    return tmp_path / "content"
+
+
+class Counting:
+    """A renderer that records which briefs it rendered."""
+
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+
+    def renderer(self) -> Renderer:
+        def brief(b: Brief) -> list:  # type: ignore[type-arg]
+            self.rendered.append(b.id)
+            return RENDERER.brief(b)
+
+        return Renderer(brief=brief, shared=RENDERER.shared)
+
+
+def _build(content: Path, output: Path, counting: Counting | None = None) -> BuildReport:
+    return build_artifact(content, output, renderer=(counting or Counting()).renderer())
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _body(output: Path, key: str) -> bytes:
+    stored = Artifact(str(output)).response(key)
+    assert stored is not None, key
+    return stored.body
+
+
+def test_a_cold_build_parses_everything_and_a_second_finds_it_up_to_date(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    first = _build(content, output)
+    assert (first.parsed, first.reused, first.briefs, first.written) == (3, 0, 3, True)
+    again = _build(content, output)
+    assert not again.written and again.version == first.version
+
+
+def test_a_changed_brief_is_the_only_one_parsed_and_rendered(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
+    counting = Counting()
+    report = _build(content, output, counting)
+    assert (report.parsed, report.reused, report.removed) == (1, 2, 0)
+    assert counting.rendered == ["copy-1"]
+    assert b'"title":"Edited: ' in _body(output, "/v1/briefs/copy-1")
+    assert b"Edited: " in _body(output, "/v1/briefs")  # the first page of the list is rendered again
+
+
+def test_an_entity_change_rechecks_every_brief_but_renders_only_those_it_changes(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    before = _body(output, f"/v1/briefs/{SEED}")
+    # A new actor changes no brief; renaming an existing one changes no brief's JSON either (mentions hold ids).
+    with (content / "entities" / "actors.yaml").open("a", encoding="utf-8") as file:
+        file.write("\n  - id: new-actor\n    name: New Actor\n    kind: person\n")
+    counting = Counting()
+    report = _build(content, output, counting)
+    assert report.parsed == 3 and counting.rendered == []
+    assert _body(output, f"/v1/briefs/{SEED}") == before
+    assert Artifact(str(output)).actors["new-actor"].mention_count == 0
+
+
+def test_an_entity_removed_makes_its_mentions_dangle(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    _edit(content / "entities" / "actors.yaml", "id: vladimir-putin", "id: vladimir-putin-renamed")
+    report = _build(content, output)
+    assert report.parsed == 3
+    assert any("vladimir-putin" in e.message for e in report.errors)
+    assert set(report.stale) == {SEED, "copy-1", "copy-2"}  # broken now: the last valid versions stay served
+
+
+def test_an_added_file_is_parsed_and_a_removed_one_is_gone(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    seed = (content / "briefs" / f"{SEED}.md").read_text(encoding="utf-8")
+    (content / "briefs" / "added.md").write_text(seed.replace(f"id: {SEED}", "id: added"), encoding="utf-8")
+    (content / "briefs" / "copy-2.md").unlink()
+    report = _build(content, output)
+    assert (report.parsed, report.reused, report.removed, report.briefs) == (1, 2, 1, 3)
+    artifact = Artifact(str(output))
+    assert artifact.brief("added") is not None and artifact.brief("copy-2") is None
+    assert artifact.response("/v1/briefs/copy-2") is None
+    assert artifact.search.search("Sochi", types=frozenset({"brief"}))[0] == 3
+
+
+def test_a_broken_edit_keeps_the_last_valid_brief(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    before = _body(output, "/v1/briefs/copy-1")
+    _edit(content / "briefs" / "copy-1.md", "::: {.factor", "::: {.factors")
+    report = _build(content, output)
+    assert report.stale == ("copy-1",) and any("factors" in e.message for e in report.errors)
+    assert _body(output, "/v1/briefs/copy-1") == before
+    _edit(content / "briefs" / "copy-1.md", "::: {.factors", "::: {.factor")
+    fixed = _build(content, output)
+    assert fixed.stale == () and fixed.errors == ()
+
+
+def test_two_cold_builds_of_the_same_content_are_byte_identical(content: Path, tmp_path: Path) -> None:
+    _build(content, tmp_path / "one.sqlite")
+    _build(content, tmp_path / "two.sqlite")
+    assert (tmp_path / "one.sqlite").read_bytes() == (tmp_path / "two.sqlite").read_bytes()
+
+
+def test_an_incremental_build_serves_what_a_cold_build_serves(content: Path, tmp_path: Path) -> None:
+    _build(content, tmp_path / "incremental.sqlite")
+    _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
+    _build(content, tmp_path / "incremental.sqlite")
+    _build(content, tmp_path / "cold.sqlite")
+    tables = {}
+    for name in ("incremental", "cold"):
+        with sqlite3.connect(tmp_path / f"{name}.sqlite") as conn:
+            tables[name] = (
+                sorted(conn.execute("SELECT key, etag, body FROM responses")),
+                sorted(conn.execute("SELECT * FROM elements")),
+                sorted(conn.execute("SELECT * FROM mentions")),
+                sorted(conn.execute("SELECT * FROM entity_counts")),
+            )
+    assert tables["incremental"] == tables["cold"]
+
+
+def test_many_briefs_build_in_parallel_to_the_same_bytes(tmp_path: Path) -> None:
+    content = tmp_path / "many"
+    shutil.copytree(ROOT / "content" / "entities", content / "entities")
+    seed = (ROOT / "content" / "briefs" / f"{SEED}.md").read_text(encoding="utf-8")
+    (content / "briefs").mkdir()
+    for number in range(70):  # above PARALLEL_FROM
+        (content / "briefs" / f"b-{number:02}.md").write_text(seed.replace(f"id: {SEED}", f"id: b-{number:02}"))
+    parallel = build_artifact(content, tmp_path / "parallel.sqlite", renderer=RENDERER, jobs=2)
+    serial = build_artifact(content, tmp_path / "serial.sqlite", renderer=RENDERER, jobs=1)
+    assert parallel.briefs == serial.briefs == 70
+    assert (tmp_path / "parallel.sqlite").read_bytes() == (tmp_path / "serial.sqlite").read_bytes()
+
+
+def test_a_failed_build_leaves_the_artifact_as_it_was(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    before = output.read_bytes()
+    _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
+
+    def failing(_path: str) -> list:  # type: ignore[type-arg]
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        build_artifact(content, output, renderer=Renderer(brief=RENDERER.brief, shared=failing))
+    assert output.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_corrupt_artifact_is_rebuilt_from_scratch(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    output.write_bytes(b"not a database at all" * 100)
+    report = _build(content, output)
+    assert report.written and not report.incremental and report.briefs == 3
+
+
+def test_a_truncated_or_foreign_file_is_refused_and_the_watch_keeps_the_last_good(
+    content: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    watch = ArtifactWatch(str(output))
+    good = watch.current()
+    data = output.read_bytes()
+    for bad in (data[: len(data) // 2], b"SQLite format 3\x00" + b"\x00" * 200, b""):
+        replacement = tmp_path / "replacement"
+        replacement.write_bytes(bad)
+        replacement.replace(output)
+        with pytest.raises(ArtifactError):
+            Artifact(str(output))
+        assert watch.current() is good
+        assert watch.problem and str(output) in watch.problem
+    (tmp_path / "replacement").write_bytes(data)
+    (tmp_path / "replacement").replace(output)
+    assert watch.current() is not good and watch.problem is None
+
+
+def test_two_builders_at_once_corrupt_nothing(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    reports: list[BuildReport] = []
+    threads = [threading.Thread(target=lambda: reports.append(_build(content, output))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(reports) == 3 and sum(r.written for r in reports) == 1
+    assert Artifact(str(output)).brief_count == 3
