@@ -15,10 +15,10 @@ from api.paging import page_of
 from briefs.blocks import BLOCK_TYPES
 from briefs.build import Rendered, Renderer
 from briefs.model import Brief
-from briefs.responses import store_response
-from schemas.briefs import ELEMENT_SCHEMAS, BriefSchema, SectionSchema, element_url, section_url
+from briefs.responses import StoredResponse, store_response
+from schemas.briefs import ELEMENT_SCHEMAS, BriefSummarySchema, SectionSchema, element_url, section_url
 from schemas.common import brief_url
-from schemas.paging import PER_PAGE_DEFAULT, page_schema
+from schemas.paging import PER_PAGE_DEFAULT, PaginationSchema
 
 JSON_HEADERS = (("Content-Type", "application/json"), ("Cache-Control", "public, max-age=60"))
 """Headers of every stored JSON resource (see api.rest.CACHE_CONTROL)."""
@@ -29,28 +29,40 @@ def render_json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
+_BRIEF = BriefSummarySchema()
+_SECTION = SectionSchema()
+_ELEMENTS = {name: schema() for name, schema in ELEMENT_SCHEMAS.items()}
+_PAGINATION = PaginationSchema()
+
+
 def render_brief(brief: Brief) -> list[Rendered]:
-    """The brief, each section and block, and the first page of each of its lists."""
+    """The brief, each section and block, and the first page of each of its lists.
+
+    Each object is dumped once: a brief's JSON is its summary plus its sections' JSON, and a
+    list's first page holds the very objects served on their own (a test checks that this gives
+    what the views answer, byte for byte).
+    """
     url = brief_url(brief.id)
-    rendered = [(url, store_response(render_json(BriefSchema().dump(brief)), JSON_HEADERS))]
-    section_schema = SectionSchema()
-    for section in brief.sections:
-        rendered.append((section_url(section), store_response(render_json(section_schema.dump(section)), JSON_HEADERS)))
-    rendered.append(_first_page(f"{url}/sections", brief.sections, SectionSchema))
+    sections = [_SECTION.dump(section) for section in brief.sections]
+    rendered = [(url, _stored({**_BRIEF.dump(brief), "sections": sections}))]
+    rendered += [(section_url(s), _stored(dumped)) for s, dumped in zip(brief.sections, sections, strict=True)]
+    rendered.append(_first_page(f"{url}/sections", sections))
     for block_type in BLOCK_TYPES.values():
-        schema = ELEMENT_SCHEMAS[block_type.name]
         elements = brief.elements_of_type(block_type.name)
-        dumper = schema()
-        for element in elements:
-            rendered.append((element_url(element), store_response(render_json(dumper.dump(element)), JSON_HEADERS)))
-        rendered.append(_first_page(f"{url}/{block_type.collection}", elements, schema))
+        dumped = [_ELEMENTS[block_type.name].dump(element) for element in elements]
+        rendered += [(element_url(e), _stored(d)) for e, d in zip(elements, dumped, strict=True)]
+        rendered.append(_first_page(f"{url}/{block_type.collection}", dumped))
     return rendered
 
 
-def _first_page(path: str, items: Any, item_schema: Any) -> Rendered:
-    envelope, link = page_of(items, 1, PER_PAGE_DEFAULT, path)
-    body = render_json(page_schema(item_schema)().dump(envelope))
-    return path, store_response(body, (JSON_HEADERS[0], ("Link", link), JSON_HEADERS[1]))
+def _stored(data: Any, headers: tuple[tuple[str, str], ...] = JSON_HEADERS) -> StoredResponse:
+    return store_response(render_json(data), headers)
+
+
+def _first_page(path: str, dumped: list[Any]) -> Rendered:
+    envelope, link = page_of(dumped, 1, PER_PAGE_DEFAULT, path)
+    envelope["pagination"] = _PAGINATION.dump(envelope["pagination"])
+    return path, _stored(envelope, (JSON_HEADERS[0], ("Link", link), JSON_HEADERS[1]))
 
 
 def render_shared(artifact_path: str) -> list[Rendered]:

@@ -23,7 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import shutil
 import sqlite3
 import time
@@ -325,7 +324,7 @@ def _parse_one(
     brief, errors = parse_file(file, entities)
     if brief is None:
         return _Parsed(file, None, "", errors, None)
-    model = pickle.dumps(brief, protocol=artifact.PICKLE_PROTOCOL)
+    model = artifact.pickle_brief(brief)
     model_sha = artifact.digest(model)
     if model_sha == stored_sha:
         return _Parsed(file, model, model_sha, errors, None)

@@ -8,6 +8,7 @@ recently used briefs are kept unpickled.
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -150,6 +151,8 @@ class Artifact:
         if row is None:
             return None
         body, gzipped, etag, headers = row
+        if body is None:
+            body = gzip.decompress(gzipped)
         return StoredResponse(body, gzipped, etag, tuple(tuple(pair) for pair in json.loads(headers)))
 
     # -- briefs -------------------------------------------------------------------
