@@ -8,7 +8,10 @@ over the artifact being built.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
+from pathlib import Path
 from typing import Any
 
 from api.paging import page_of
@@ -88,5 +91,16 @@ def render_shared(artifact_path: str) -> list[Rendered]:
     return rendered
 
 
-RENDERER = Renderer(brief=render_brief, shared=render_shared)
+def code_fingerprint() -> str:
+    """A hash of the source of every package that shapes a stored response (the pipeline, the wire
+    schemas, the HTTP layer): after an upgrade, an artifact built by older code is rebuilt from scratch."""
+    digest = hashlib.sha256()
+    for package in ("api", "briefs", "schemas"):
+        root = Path(importlib.import_module(package).__file__ or "").parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+RENDERER = Renderer(brief=render_brief, shared=render_shared, fingerprint=code_fingerprint())
 """What ``briefs build`` and the server's builder store."""

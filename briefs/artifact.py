@@ -120,14 +120,15 @@ def get_meta(conn: sqlite3.Connection, key: str) -> str | bytes | None:
     return None if row is None else row[0]
 
 
-def read_state(path: Path) -> State | None:
-    """The state of the artifact at ``path``, or None if there is none or it is not one this code can update."""
+def read_state(path: Path, fingerprint: str) -> State | None:
+    """The state of the artifact at ``path``, or None if there is none, or it was built by other code
+    (another ``fingerprint``) and must be built again from scratch."""
     if not path.is_file():
         return None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            if get_meta(conn, "format") != FORMAT:
+            if get_meta(conn, "format") != FORMAT or get_meta(conn, "fingerprint") != fingerprint:
                 return None
             (briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
             return State(

@@ -60,6 +60,8 @@ class Renderer:
     """Every response that depends on one brief alone: the brief, its sections and blocks, their lists."""
     shared: Callable[[str], list[Rendered]]
     """Every other stored response (index, first pages, actors, events), rendered from the artifact at this path."""
+    fingerprint: str = ""
+    """Changes whenever the code that renders changes: an artifact built by other code is rebuilt from scratch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +144,8 @@ def build_artifact(
     with _lock(target):
         _remove_leftovers(target)
         content = read_content(content_dir)
-        previous = artifact.read_state(target)
+        fingerprint = f"{artifact.FORMAT} {renderer.fingerprint if renderer else 'no responses'}"
+        previous = artifact.read_state(target, fingerprint)
         if previous is not None and previous.version == content.version and previous.complete:
             return BuildReport(
                 str(target), previous.version, previous.briefs, 0, len(content.brief_files), 0,
@@ -151,7 +154,7 @@ def build_artifact(
         temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
         try:
             report = _write(
-                content, target, temporary, incremental=previous is not None,
+                content, target, temporary, fingerprint, incremental=previous is not None,
                 renderer=renderer, jobs=jobs, progress=progress,
             )  # fmt: skip
         except BaseException:
@@ -165,6 +168,7 @@ def _write(
     content: Content,
     target: Path,
     temporary: Path,
+    fingerprint: str,
     *,
     incremental: bool,
     renderer: Renderer | None,
@@ -180,6 +184,7 @@ def _write(
         conn.execute("BEGIN")
         if not incremental:
             artifact.create(conn)
+            artifact.set_meta(conn, "fingerprint", fingerprint)
         artifact.set_meta(conn, "complete", "0")
         change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
         if not incremental:

@@ -220,3 +220,11 @@ def test_two_builders_at_once_corrupt_nothing(content: Path, tmp_path: Path) -> 
         thread.join(60)
     assert len(reports) == 3 and sum(r.written for r in reports) == 1
     assert Artifact(str(output)).brief_count == 3
+
+
+def test_an_artifact_built_by_other_code_is_rebuilt_from_scratch(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    build_artifact(content, output, renderer=RENDERER)
+    upgraded = Renderer(brief=RENDERER.brief, shared=RENDERER.shared, fingerprint="other code")
+    report = build_artifact(content, output, renderer=upgraded)
+    assert report.written and not report.incremental and report.parsed == 3
