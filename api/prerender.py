@@ -19,8 +19,8 @@ from briefs.blocks import BLOCK_TYPES
 from briefs.build import Rendered, Renderer
 from briefs.model import Brief
 from briefs.responses import StoredResponse, store_response
+from schemas import urls
 from schemas.briefs import ELEMENT_SCHEMAS, BriefSummarySchema, SectionSchema, element_url, section_url
-from schemas.common import brief_url
 from schemas.paging import PER_PAGE_DEFAULT, PaginationSchema
 
 JSON_HEADERS = (("Content-Type", "application/json"), ("Cache-Control", "public, max-age=60"))
@@ -45,16 +45,15 @@ def render_brief(brief: Brief) -> list[Rendered]:
     list's first page holds the very objects served on their own (a test checks that this gives
     what the views answer, byte for byte).
     """
-    url = brief_url(brief.id)
     sections = [_SECTION.dump(section) for section in brief.sections]
-    rendered = [(url, _stored({**_BRIEF.dump(brief), "sections": sections}))]
+    rendered = [(urls.brief_url(brief.id), _stored({**_BRIEF.dump(brief), "sections": sections}))]
     rendered += [(section_url(s), _stored(dumped)) for s, dumped in zip(brief.sections, sections, strict=True)]
-    rendered.append(_first_page(f"{url}/sections", sections))
+    rendered.append(_first_page(urls.sections_url(brief.id), sections))
     for block_type in BLOCK_TYPES.values():
         elements = brief.elements_of_type(block_type.name)
         dumped = [_ELEMENTS[block_type.name].dump(element) for element in elements]
         rendered += [(element_url(e), _stored(d)) for e, d in zip(elements, dumped, strict=True)]
-        rendered.append(_first_page(f"{url}/{block_type.collection}", dumped))
+        rendered.append(_first_page(urls.elements_url(brief.id, block_type.name), dumped))
     return rendered
 
 
@@ -76,10 +75,10 @@ def render_shared(artifact_path: str) -> list[Rendered]:
 
     app = create_app({"BRIEFS_ARTIFACT": artifact_path, "BRIEFS_ACCESS_LOG": False, "RATELIMIT_ENABLED": False})
     artifact = app.extensions["briefs"].watch.current()
-    paths = ["/v1", "/v1/briefs", "/v1/elements", "/v1/actors", "/v1/events"]
+    paths = [urls.API_PREFIX, urls.BRIEFS, urls.ELEMENTS, urls.ACTORS, urls.EVENTS]
     for actor_id in artifact.actors:
-        paths += [f"/v1/actors/{actor_id}", f"/v1/actors/{actor_id}/mentions"]
-    paths += [f"/v1/events/{event.id}" for event in artifact.events]
+        paths += [urls.actor_url(actor_id), urls.actor_mentions_url(actor_id)]
+    paths += [urls.event_url(event.id) for event in artifact.events]
     client = app.test_client()
     rendered = []
     for path in paths:

@@ -14,20 +14,22 @@ from schemas.common import (
     ComputedString,
     MentionsSchema,
     SourceLinesSchema,
-    brief_url,
     describe,
 )
 from schemas.enums import ElementType
+from schemas.urls import brief_url
+from schemas.urls import element_url as element_path
+from schemas.urls import section_url as section_path
 
 
 def element_url(element: Element) -> str:
     """The path of a typed element, under its type's collection."""
-    return f"{brief_url(element.brief_id)}/{BLOCK_TYPES[element.type].collection}/{element.id}"
+    return element_path(element.brief_id, element.type, element.id)
 
 
 def section_url(section: Section) -> str:
     """The path of a section."""
-    return f"{brief_url(section.brief_id)}/sections/{section.id}"
+    return section_path(section.brief_id, section.id)
 
 
 class _ElementFields(Schema):

@@ -6,14 +6,15 @@ from marshmallow import Schema, fields
 
 from briefs.citations import Citation
 from schemas.briefs import element_url
-from schemas.common import ComputedInteger, ComputedNested, ComputedString, SourceLinesSchema, brief_url, describe
+from schemas.common import ComputedInteger, ComputedNested, ComputedString, SourceLinesSchema, describe
+from schemas.urls import section_url
 
 
 def citation_url(citation: Citation) -> str:
     """Permalink to the block that holds the quote, else to its section."""
     if citation.element is not None:
         return element_url(citation.element)
-    return f"{brief_url(citation.brief.id)}/sections/{citation.section_id}"
+    return section_url(citation.brief.id, citation.section_id)
 
 
 class QuoteSchema(Schema):

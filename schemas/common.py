@@ -1,4 +1,4 @@
-"""Wire shapes shared by every resource: source lines, mentions, URLs."""
+"""Wire shapes shared by every resource: source lines, mentions, computed fields."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from marshmallow import Schema, fields
-
-API_PREFIX = "/v1"
-
-
-def brief_url(brief_id: str) -> str:
-    """The path of a brief."""
-    return f"{API_PREFIX}/briefs/{brief_id}"
 
 
 def describe(text: str, example: object = None, **extra: object) -> dict[str, object]:

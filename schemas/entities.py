@@ -6,8 +6,9 @@ from marshmallow import Schema, fields
 
 from briefs.citations import Citation
 from schemas.citations import CitationSchema
-from schemas.common import API_PREFIX, ComputedNested, ComputedString, describe
+from schemas.common import ComputedNested, ComputedString, describe
 from schemas.enums import ActorKind, DatePrecision
+from schemas.urls import actor_url, event_url
 
 
 class ActorSchema(Schema):
@@ -26,7 +27,7 @@ class ActorSchema(Schema):
     )  # fmt: skip
     mention_count = fields.Integer(required=True, metadata=describe("Mentions across all briefs.", 7))
     brief_count = fields.Integer(required=True, metadata=describe("Briefs that mention it.", 1))
-    url = ComputedString(lambda entry: f"{API_PREFIX}/actors/{entry.actor.id}", required=True,
+    url = ComputedString(lambda entry: actor_url(entry.actor.id), required=True,
                          metadata=describe("Its own path.", "/v1/actors/vladimir-putin"))  # fmt: skip
 
 
@@ -54,7 +55,7 @@ class EventSchema(Schema):
     briefs = fields.List(
         fields.String(), required=True, metadata=describe("Briefs about it or mentioning it.", ["sochi-summit-2021"])
     )
-    url = ComputedString(lambda entry: f"{API_PREFIX}/events/{entry.event.id}", required=True,
+    url = ComputedString(lambda entry: event_url(entry.event.id), required=True,
                          metadata=describe("Its own path.", "/v1/events/sochi-meeting-2021"))  # fmt: skip
 
 

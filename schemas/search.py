@@ -6,19 +6,19 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from briefs.blocks import BLOCK_TYPES
 from schemas.citations import CitationSchema
-from schemas.common import API_PREFIX, ComputedNested, ComputedString, brief_url, describe
+from schemas.common import ComputedNested, ComputedString, describe
 from schemas.enums import HitType
+from schemas.urls import API_PREFIX, brief_url, element_url, section_url
 
 
 def hit_url(cited: Any) -> str:
     """The path of what was hit."""
     hit = cited.hit
     if hit.element_id:
-        return f"{brief_url(hit.brief_id)}/{BLOCK_TYPES[hit.type].collection}/{hit.element_id}"
+        return element_url(hit.brief_id, hit.type, hit.element_id)
     if hit.section_id:
-        return f"{brief_url(hit.brief_id)}/sections/{hit.section_id}"
+        return section_url(hit.brief_id, hit.section_id)
     return brief_url(hit.brief_id)
 
 

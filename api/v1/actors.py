@@ -8,11 +8,12 @@ from typing import Any
 from api.rest import Blueprint, MethodView, abort, csv_response, paginate, wants_csv
 from api.store import reader
 from briefs.lookups import ActorEntry
+from schemas import urls
 from schemas.entities import MENTION_CSV_COLUMNS, ActorSchema, MentionSchema, mention_row
 from schemas.paging import page_schema
 from schemas.queries import ActorQuerySchema, CsvQuerySchema
 
-blp = Blueprint("actors", __name__, url_prefix="/v1/actors", description="People, states, organisations and places.")
+blp = Blueprint("actors", __name__, url_prefix=urls.ACTORS, description="People, states, organisations and places.")
 
 
 def fold(text: str) -> str:

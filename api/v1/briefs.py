@@ -9,11 +9,12 @@ from api.store import reader
 from api.v1.search import briefs_matching
 from briefs.blocks import BLOCK_TYPES, BlockType
 from briefs.model import Brief
+from schemas import urls
 from schemas.briefs import ELEMENT_SCHEMAS, BriefSchema, BriefSummarySchema, SectionSchema
 from schemas.paging import PageQuerySchema, page_schema
 from schemas.queries import BriefQuerySchema
 
-blp = Blueprint("briefs", __name__, url_prefix="/v1/briefs", description="Briefs, their sections and typed elements.")
+blp = Blueprint("briefs", __name__, url_prefix=urls.BRIEFS, description="Briefs, their sections and typed elements.")
 
 
 def find_brief(brief_id: str) -> Brief:

@@ -10,11 +10,12 @@ from api.v1.search import run_search
 from briefs.blocks import BLOCK_TYPES
 from briefs.model import Element
 from briefs.reader import Rows
+from schemas import urls
 from schemas.briefs import ElementSchema, element_url
 from schemas.paging import page_schema
 from schemas.queries import ElementQuerySchema
 
-blp = Blueprint("elements", __name__, url_prefix="/v1/elements", description="Typed blocks across all briefs.")
+blp = Blueprint("elements", __name__, url_prefix=urls.ELEMENTS, description="Typed blocks across all briefs.")
 
 ELEMENT_CSV_COLUMNS = (
     "brief_id",

@@ -9,11 +9,12 @@ from api.store import reader
 from briefs.lookups import EventEntry
 from briefs.model import Event
 from briefs.reader import Rows
+from schemas import urls
 from schemas.entities import EventSchema
 from schemas.paging import page_schema
 from schemas.queries import EventQuerySchema
 
-blp = Blueprint("events", __name__, url_prefix="/v1/events", description="What happened when.")
+blp = Blueprint("events", __name__, url_prefix=urls.EVENTS, description="What happened when.")
 
 EVENT_CSV_COLUMNS = ("id", "title", "date", "date_precision", "place", "participants", "briefs", "url")
 

@@ -9,16 +9,9 @@ import flask
 from api.rest import Blueprint, MethodView
 from api.store import reader
 from schemas.index import IndexSchema
+from schemas.urls import API_PREFIX, COLLECTIONS
 
-blp = Blueprint("index", __name__, url_prefix="/v1", description="The entry point of version 1.")
-
-COLLECTIONS = {
-    "briefs": "/v1/briefs",
-    "elements": "/v1/elements",
-    "actors": "/v1/actors",
-    "events": "/v1/events",
-    "search": "/v1/search",
-}
+blp = Blueprint("index", __name__, url_prefix=API_PREFIX, description="The entry point of version 1.")
 
 
 @blp.route("")
@@ -38,5 +31,5 @@ class Index(MethodView):
                 "events": len(artifact.entities.events),
                 "content_errors": len(artifact.errors),
             },
-            "url": "/v1",
+            "url": API_PREFIX,
         }

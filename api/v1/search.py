@@ -11,11 +11,12 @@ from briefs import search as fts
 from briefs.citations import Citation, cite_range
 from briefs.model import Brief, Element, Section
 from briefs.reader import Artifact
+from schemas import urls
 from schemas.paging import page_schema
 from schemas.queries import SearchQuerySchema
 from schemas.search import SearchHitSchema
 
-blp = Blueprint("search", __name__, url_prefix="/v1/search", description="Full-text search with citations.")
+blp = Blueprint("search", __name__, url_prefix=urls.SEARCH, description="Full-text search with citations.")
 
 ALL = 10**9
 
