@@ -70,3 +70,12 @@ def cite_range(brief: Brief, section: Section, element: Element | None, start: i
     """The citation of a run of text inside a section or block, with that block's lines."""
     lines = (element or section).source
     return Citation(brief, section.id, element, start, end, lines.line_start, lines.line_end)
+
+
+def cite_match(brief: Brief, start: int, end: int) -> Citation:
+    """The citation of a run of the brief's text, in the innermost block (else the section) that holds it."""
+    # A heading stands just before its section's text, so the first section ending at or after the start holds it.
+    section = next((s for s in brief.sections if s.start + len(s.text) >= start), brief.sections[-1])
+    inside = [e for e in brief.elements if e.start <= start and end <= e.start + len(e.text)]
+    element = min(inside, key=lambda e: len(e.text)) if inside else None
+    return cite_range(brief, section, element, start, end)

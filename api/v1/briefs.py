@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.rest import Blueprint, MethodView, abort, paginate
+from api.search import briefs_matching
 from api.store import reader
-from api.v1.search import briefs_matching
 from briefs.blocks import BLOCK_TYPES, BlockType
 from briefs.model import Brief
 from schemas import urls

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.rest import Blueprint, MethodView, csv_response, paginate, wants_csv
+from api.search import run_search
 from api.store import reader
-from api.v1.search import run_search
 from briefs.blocks import BLOCK_TYPES
 from briefs.model import Element
 from briefs.reader import Rows
