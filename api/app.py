@@ -14,6 +14,7 @@ from api.limits import init_limits
 from api.logs import init_request_logging
 from api.rest import Api
 from api.store import EXTENSION, ArtifactStore
+from api.v1 import versions
 
 DESCRIPTION = """\
 Analytical policy briefs as typed JSON: briefs, their sections, and typed
@@ -68,7 +69,9 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
     app.register_blueprint(
         flask.Blueprint("docs_init", __name__, static_folder="static", static_url_path="/docs/static")
     )
+    app.url_map.converters["version"] = versions.VersionConverter
     api = Api(app)
+    api.register_converter(versions.VersionConverter, versions.version_parameter)
     for blueprint in (*v1.BLUEPRINTS, health.blp):
         api.register_blueprint(blueprint)
     return app

@@ -85,6 +85,10 @@ def build(content_dir: str, output: str | None, jobs: int | None, *, strict: boo
         return 1
     for error in report.errors:
         print(error, file=sys.stderr)
+    for warning in report.warnings:
+        print(f"{warning} [warning]", file=sys.stderr)
+    if report.history:
+        print(f"briefs: versions: {report.history}", file=sys.stderr)
     for brief_id in report.stale:
         print(f"briefs: {brief_id} is broken; the artifact keeps its last valid version", file=sys.stderr)
     done = (

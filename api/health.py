@@ -36,5 +36,6 @@ class Readiness(MethodView):
             "briefs": artifact.brief_count,
             "content_errors": artifact.errors,
             "stale_briefs": artifact.stale,
+            "history": artifact.history(),
             "artifact_problems": store.problems(),
         }

@@ -1,4 +1,5 @@
-"""The paging envelope and its RFC 8288 ``Link`` header, for views and for the build alike."""
+"""Link headers, for views and for the build alike: the paging envelope with its RFC 8288 links, and a
+brief's RFC 5829 version links."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
+
+from schemas import urls
 
 
 def page_of(
@@ -32,3 +35,14 @@ def page_of(
         "pagination": {"page": page, "per_page": per_page, "total": total, "total_pages": total_pages},
     }
     return envelope, ", ".join(links)
+
+
+def version_links(brief_id: str, version: int | None, latest: int) -> str:
+    """RFC 5829 links of a brief (``version`` None) or of one of its versions."""
+    links = [f'<{urls.version_url(brief_id, latest)}>; rel="latest-version"']
+    if version is not None and version > 1:
+        links.append(f'<{urls.version_url(brief_id, version - 1)}>; rel="predecessor-version"')
+    if version is not None and version < latest:
+        links.append(f'<{urls.version_url(brief_id, version + 1)}>; rel="successor-version"')
+    links.append(f'<{urls.versions_url(brief_id)}>; rel="version-history"')
+    return ", ".join(links)

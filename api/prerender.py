@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from api.paging import page_of
+from api.paging import page_of, version_links
 from briefs.blocks import BLOCK_TYPES
 from briefs.build import Rendered, Renderer
 from briefs.model import Brief
@@ -38,7 +38,7 @@ _ELEMENTS = {name: schema() for name, schema in ELEMENT_SCHEMAS.items()}
 _PAGINATION = PaginationSchema()
 
 
-def render_brief(brief: Brief) -> list[Rendered]:
+def render_brief(brief: Brief, latest: int | None = None) -> list[Rendered]:
     """The brief, each section and block, and the first page of each of its lists.
 
     Each object is dumped once: a brief's JSON is its summary plus its sections' JSON, and a
@@ -46,7 +46,8 @@ def render_brief(brief: Brief) -> list[Rendered]:
     what the views answer, byte for byte).
     """
     sections = [_SECTION.dump(section) for section in brief.sections]
-    rendered = [(urls.brief_url(brief.id), _stored({**_BRIEF.dump(brief), "sections": sections}))]
+    doc_headers = JSON_HEADERS if latest is None else (*JSON_HEADERS, ("Link", version_links(brief.id, None, latest)))
+    rendered = [(urls.brief_url(brief.id), _stored({**_BRIEF.dump(brief), "sections": sections}, doc_headers))]
     rendered += [(section_url(s), _stored(dumped)) for s, dumped in zip(brief.sections, sections, strict=True)]
     rendered.append(_first_page(urls.sections_url(brief.id), sections))
     for block_type in BLOCK_TYPES.values():

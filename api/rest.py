@@ -65,6 +65,11 @@ def abort(status: int, detail: str) -> None:
     flask_smorest.abort(status, message=detail)
 
 
+def reject_parameter(location: str, name: str, message: str) -> None:
+    """Stop the request with a 422 problem naming one parameter (``location`` is query or path)."""
+    flask_smorest.abort(422, message=f"Invalid '{name}': {message}", errors={location: {name: [message]}})
+
+
 class _Converter(OpenAPIConverter):
     """Documents :class:`NamedEnum` fields as references to one component per enum,
     and takes a schema's description from its docstring."""

@@ -25,6 +25,7 @@ import flask
 
 from api.cache import ResponseCache
 from briefs.build import BuildReport, build_artifact, default_output
+from briefs.history import head_of
 from briefs.reader import Artifact, ArtifactWatch
 from briefs.sources import content_signature
 
@@ -62,7 +63,7 @@ class ArtifactStore:
         if artifact is None:
             assert content_dir is not None, "give an artifact or a content directory"
             self._target = default_output(content_dir, cache_dir)
-            self._signature = content_signature(content_dir)
+            self._signature = _signature(content_dir)
             self.build()
         else:
             self._target = artifact
@@ -101,7 +102,7 @@ class ArtifactStore:
 
         assert self.content_dir is not None
         with self._build_lock:
-            signature = content_signature(self.content_dir)
+            signature = _signature(self.content_dir)
             try:
                 report = build_artifact(self.content_dir, self._target, renderer=RENDERER)
             except Exception as exc:  # disk full, permissions, a killed worker: keep serving the last build
@@ -125,7 +126,7 @@ class ArtifactStore:
 
     def reload(self) -> bool:
         """Rebuild if any content file changed; True if a new artifact was written."""
-        if self.content_dir is None or content_signature(self.content_dir) == self._signature:
+        if self.content_dir is None or _signature(self.content_dir) == self._signature:
             return False
         report = self.build()
         return report is not None and report.written
@@ -143,6 +144,12 @@ class ArtifactStore:
                 self.reload()
             except Exception:
                 log.exception("content reload failed")
+
+
+def _signature(content_dir: str) -> tuple[object, ...]:
+    """What a change of content shows in: the files' names, times and sizes, and the commit checked out
+    (a commit, pull or checkout that leaves the files as they were still makes new versions)."""
+    return (content_signature(content_dir), head_of(content_dir))
 
 
 def current() -> Snapshot:

@@ -24,14 +24,14 @@ from briefs.model import Actor, Brief, Entities, Event
 from briefs.responses import StoredResponse
 
 PICKLE_PROTOCOL = 5
-FORMAT = "briefs-artifact/1"
+FORMAT = "briefs-artifact/2"
 """Changes whenever the tables change: a reader refuses, and a builder rebuilds, any other."""
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE files(
     name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, entity_digest TEXT NOT NULL,
-    brief_id TEXT, stale INTEGER NOT NULL, errors TEXT NOT NULL, model_sha TEXT NOT NULL
+    brief_id TEXT, stale INTEGER NOT NULL, errors TEXT NOT NULL, model_sha TEXT NOT NULL, version_key TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE briefs(id TEXT PRIMARY KEY, published TEXT NOT NULL, title TEXT NOT NULL, model BLOB NOT NULL);
 CREATE INDEX briefs_by_published ON briefs(published DESC, id DESC);
@@ -60,6 +60,20 @@ CREATE TABLE entity_counts(
 CREATE TABLE responses(key TEXT PRIMARY KEY, brief_id TEXT, body BLOB, gzip BLOB, etag TEXT, headers TEXT);
 CREATE INDEX responses_by_brief ON responses(brief_id);
 CREATE TABLE doc_rows(brief_id TEXT PRIMARY KEY, first INTEGER NOT NULL, end INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE parsed_changes(
+    commit_sha TEXT, name TEXT, entities TEXT NOT NULL, model BLOB, errors TEXT NOT NULL,
+    PRIMARY KEY(commit_sha, name)
+);
+CREATE TABLE versions(
+    brief_id TEXT, version INTEGER, commit_sha TEXT NOT NULL, committed_at TEXT NOT NULL, note TEXT NOT NULL,
+    revision INTEGER NOT NULL, sha256 TEXT NOT NULL, summary TEXT NOT NULL, model BLOB NOT NULL,
+    PRIMARY KEY(brief_id, version)
+);
+CREATE TABLE events(
+    seq INTEGER PRIMARY KEY, commit_sha TEXT NOT NULL, at TEXT NOT NULL, brief_id TEXT NOT NULL,
+    version INTEGER, change TEXT NOT NULL
+);
+CREATE TABLE withdrawn(brief_id TEXT PRIMARY KEY, version INTEGER, commit_sha TEXT NOT NULL, at TEXT NOT NULL);
 """
 
 
@@ -81,6 +95,8 @@ class FileRow:
     """Its errors."""
     model_sha: str
     """Digest of the pickled brief served from it."""
+    version_key: str = ""
+    """The version it equals and its brief's latest version, when it was rendered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +108,7 @@ class State:
     errors: tuple[ContentError, ...]
     stale: tuple[str, ...]
     complete: bool
+    history: str = ""
 
 
 def digest(data: bytes) -> str:
@@ -137,6 +154,7 @@ def read_state(path: Path, fingerprint: str) -> State | None:
                 decode_errors(get_meta(conn, "errors")),
                 tuple(json.loads(get_meta(conn, "stale") or "[]")),
                 get_meta(conn, "complete") == "1",
+                json.loads(get_meta(conn, "history") or "{}").get("detail", ""),
             )
         finally:
             conn.close()
@@ -155,20 +173,22 @@ def _encode_errors(errors: Iterable[ContentError]) -> str:
 
 def file_rows(conn: sqlite3.Connection) -> dict[str, FileRow]:
     """Every brief file the artifact knows, by name."""
-    rows = conn.execute("SELECT name, sha256, entity_digest, brief_id, stale, errors, model_sha FROM files")
+    rows = conn.execute(
+        "SELECT name, sha256, entity_digest, brief_id, stale, errors, model_sha, version_key FROM files"
+    )
     return {
-        name: FileRow(name, sha, entity_digest, brief_id, bool(stale), decode_errors(errors), model_sha)
-        for name, sha, entity_digest, brief_id, stale, errors, model_sha in rows
+        name: FileRow(name, sha, entity_digest, brief_id, bool(stale), decode_errors(errors), model_sha, version_key)
+        for name, sha, entity_digest, brief_id, stale, errors, model_sha, version_key in rows
     }
 
 
 def upsert_file(conn: sqlite3.Connection, row: FileRow) -> None:
     """Record what the build learnt of one brief file."""
     conn.execute(
-        "INSERT OR REPLACE INTO files(name, sha256, entity_digest, brief_id, stale, errors, model_sha) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO files(name, sha256, entity_digest, brief_id, stale, errors, model_sha, version_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (row.name, row.sha256, row.entity_digest, row.brief_id, int(row.stale), _encode_errors(row.errors),
-         row.model_sha),
+         row.model_sha, row.version_key),
     )  # fmt: skip
 
 

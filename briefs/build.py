@@ -28,16 +28,19 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
 from briefs import artifact, search
 from briefs.errors import ContentError
+from briefs.history import NONE, History, read_history
 from briefs.loader import MISSING_DIR, load_entity_files, parse_file
 from briefs.model import Brief, Entities
 from briefs.responses import StoredResponse
 from briefs.sources import Content, SourceFile, read_content
+from briefs.versions import VersionIndex, parse_change, update_versions
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +59,9 @@ class Renderer:
     Both must be module-level functions, so that worker processes can receive them.
     """
 
-    brief: Callable[[Brief], list[Rendered]]
-    """Every response that depends on one brief alone: the brief, its sections and blocks, their lists."""
+    brief: Callable[[Brief, int | None], list[Rendered]]
+    """Every response that depends on one brief alone (and its latest version, given second): the brief,
+    its sections and blocks, their lists."""
     shared: Callable[[str], list[Rendered]]
     """Every other stored response (index, first pages, actors, events), rendered from the artifact at this path."""
     fingerprint: str = ""
@@ -90,6 +94,10 @@ class BuildReport:
     """False when the artifact was already up to date and nothing was written."""
     incremental: bool = False
     """True when it started from the previous artifact."""
+    history: str = ""
+    """What the git history gave, or why there are no versions."""
+    warnings: tuple[ContentError, ...] = ()
+    """Changes in history that are not versions (the brief was invalid at that commit)."""
 
 
 @dataclass(slots=True)
@@ -99,7 +107,8 @@ class _Change:
     parsed: int = 0
     reused: int = 0
     removed: int = 0
-    brief_errors: dict[str, list[ContentError]] = field(default_factory=dict)
+    history: str = ""
+    warnings: tuple[ContentError, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +159,7 @@ def build_artifact(
             return BuildReport(
                 str(target), previous.version, previous.briefs, 0, len(content.brief_files), 0,
                 previous.errors, previous.stale, time.perf_counter() - started, written=False, incremental=True,
+                history=previous.history,
             )  # fmt: skip
         temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
         try:
@@ -206,7 +216,7 @@ def _write(
     _sync_and_replace(temporary, target)
     return BuildReport(
         str(target), content.version, briefs, change.parsed, change.reused, change.removed,
-        errors, stale, 0.0, incremental=incremental,
+        errors, stale, 0.0, incremental=incremental, history=change.history, warnings=change.warnings,
     )  # fmt: skip
 
 
@@ -225,6 +235,8 @@ def _update(
     else:
         entities, entity_errors = load_entity_files(content)
     digest = content.entity_digest
+    history = read_history(content.shown) if not content.missing else History(NONE, "no content directory")
+    versions = update_versions(conn, history, content.shown, partial(_parse_changes, jobs=jobs))
     known = artifact.file_rows(conn)
     names = {file.name for file in content.brief_files}
     for name in sorted(set(known) - names):
@@ -233,11 +245,16 @@ def _update(
             artifact.delete_brief(conn, gone)
         conn.execute("DELETE FROM files WHERE name = ?", (name,))
         change.removed += 1
-    todo = [f for f in content.brief_files if _needs_parse(known.get(f.name), f, digest)]
-    stored_sha = {f.name: known[f.name].model_sha for f in todo if f.name in known}
+    keys = {f.name: _version_key(versions, f) for f in content.brief_files}
+    todo = [f for f in content.brief_files if _needs_parse(known.get(f.name), f, digest, keys[f.name])]
+    tasks = [
+        _Task(f, known[f.name].model_sha if f.name in known else "", versions.version_of(f.stem, f.sha256),
+              versions.latest.get(f.stem))
+        for f in todo
+    ]  # fmt: skip
     change.reused = len(content.brief_files) - len(todo)
-    for parsed in _parse_all(todo, entities, stored_sha, renderer=renderer, jobs=jobs, progress=progress):
-        _apply(conn, parsed, known.get(parsed.file.name), digest)
+    for parsed in _parse_all(tasks, entities, renderer=renderer, jobs=jobs, progress=progress):
+        _apply(conn, parsed, known.get(parsed.file.name), digest, keys[parsed.file.name])
         change.parsed += 1
     errors = [*entity_errors, *artifact.file_errors(conn)]
     stale = artifact.stale_briefs(conn)
@@ -246,15 +263,28 @@ def _update(
     artifact.set_meta(conn, "errors", json.dumps([[e.path, e.line, e.message] for e in errors], ensure_ascii=False))
     artifact.set_meta(conn, "stale", json.dumps(stale))
     artifact.set_meta(conn, "entities", artifact.pickle_entities(entities))
+    artifact.set_meta(
+        conn, "history", json.dumps({"state": history.state, "detail": history.detail, "head": history.head})
+    )
+    change.history, change.warnings = history.detail, tuple(versions.warnings)
     artifact.count_mentions(conn)
     return change, tuple(errors), tuple(stale)
 
 
-def _needs_parse(known: artifact.FileRow | None, file: SourceFile, digest: str) -> bool:
-    return known is None or known.sha256 != file.sha256 or known.entity_digest != digest or not file.sha256
+def _version_key(versions: VersionIndex, file: SourceFile) -> str:
+    return f"{versions.version_of(file.stem, file.sha256)}:{versions.latest.get(file.stem)}"
 
 
-def _apply(conn: sqlite3.Connection, parsed: _Parsed, known: artifact.FileRow | None, digest: str) -> None:
+def _needs_parse(known: artifact.FileRow | None, file: SourceFile, digest: str, version_key: str) -> bool:
+    return (
+        known is None or known.sha256 != file.sha256 or known.entity_digest != digest or not file.sha256
+        or known.version_key != version_key
+    )  # fmt: skip
+
+
+def _apply(
+    conn: sqlite3.Connection, parsed: _Parsed, known: artifact.FileRow | None, digest: str, version_key: str
+) -> None:
     """Replace one file's rows: its brief when valid, else keep the last valid brief as stale."""
     file = parsed.file
     brief_id = known.brief_id if known else None
@@ -270,14 +300,26 @@ def _apply(conn: sqlite3.Connection, parsed: _Parsed, known: artifact.FileRow | 
         model_sha = parsed.model_sha
     elif brief_id is not None:
         is_stale = True  # broken now: serve the last valid version
-    row = artifact.FileRow(file.name, file.sha256, digest, brief_id, is_stale, parsed.errors, model_sha)
+    row = artifact.FileRow(file.name, file.sha256, digest, brief_id, is_stale, parsed.errors, model_sha, version_key)
     artifact.upsert_file(conn, row)
 
 
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One current brief file to parse and render."""
+
+    file: SourceFile
+    stored_sha: str
+    """Digest of the model stored for it, if any: an equal model needs no rendering."""
+    version: int | None
+    """The version its bytes equal."""
+    latest: int | None
+    """Its brief's newest version."""
+
+
 def _parse_all(
-    files: Sequence[SourceFile],
+    tasks: Sequence[_Task],
     entities: Entities,
-    stored_sha: dict[str, str],
     *,
     renderer: Renderer | None,
     jobs: int | None,
@@ -285,11 +327,10 @@ def _parse_all(
 ) -> Iterator[_Parsed]:
     """Parse (and render) files in name order, in worker processes when there are many."""
     render = renderer.brief if renderer else None
-    tasks = [(file, stored_sha.get(file.name, "")) for file in files]
     workers = jobs or os.cpu_count() or 1
-    if len(files) < PARALLEL_FROM or workers == 1:
+    if len(tasks) < PARALLEL_FROM or workers == 1:
         results: Iterable[_Parsed] = (_parse_one(entities, render, task) for task in tasks)
-        yield from _counted(results, len(files), progress)
+        yield from _counted(results, len(tasks), progress)
         return
     # spawn, not fork: the builder may run beside a server's threads.
     context = get_context("spawn")
@@ -298,7 +339,32 @@ def _parse_all(
         workers, mp_context=context, initializer=_init_worker, initargs=(entity_blob, render)
     ) as pool:
         chunk = max(1, min(64, len(tasks) // (workers * 8)))
-        yield from _counted(pool.map(_parse_in_worker, tasks, chunksize=chunk), len(files), progress)
+        yield from _counted(pool.map(_parse_in_worker, tasks, chunksize=chunk), len(tasks), progress)
+
+
+def _parse_changes(
+    files: Sequence[tuple[SourceFile, str]], entity_sets: dict[str, Entities], *, jobs: int | None
+) -> list[tuple[bytes | None, tuple[ContentError, ...]]]:
+    """Brief files of past commits, each with the entities of its commit, in worker processes when many."""
+    workers = jobs or os.cpu_count() or 1
+    if len(files) < PARALLEL_FROM or workers == 1:
+        return [parse_change(file, entity_sets.get(key, Entities())) for file, key in files]
+    blobs = {key: artifact.pickle_entities(entities) for key, entities in entity_sets.items()}
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=_init_history_worker, initargs=(blobs,)
+    ) as pool:
+        chunk = max(1, min(64, len(files) // (workers * 8)))
+        return list(pool.map(_parse_change_in_worker, files, chunksize=chunk))
+
+
+def _init_history_worker(blobs: dict[str, bytes]) -> None:
+    _worker_state["entity_sets"] = {key: artifact.unpickle_entities(blob) for key, blob in blobs.items()}
+
+
+def _parse_change_in_worker(task: tuple[SourceFile, str]) -> tuple[bytes | None, tuple[ContentError, ...]]:
+    entity_sets = _worker_state["entity_sets"]
+    assert isinstance(entity_sets, dict)
+    return parse_change(task[0], entity_sets.get(task[1], Entities()))
 
 
 def _counted(results: Iterable[_Parsed], total: int, progress: Callable[[int, int], None] | None) -> Iterator[_Parsed]:
@@ -311,29 +377,29 @@ def _counted(results: Iterable[_Parsed], total: int, progress: Callable[[int, in
 _worker_state: dict[str, object] = {}
 
 
-def _init_worker(entity_blob: bytes, render: Callable[[Brief], list[Rendered]] | None) -> None:
+def _init_worker(entity_blob: bytes, render: Callable[[Brief, int | None], list[Rendered]] | None) -> None:
     _worker_state["entities"] = artifact.unpickle_entities(entity_blob)
     _worker_state["render"] = render
 
 
-def _parse_in_worker(task: tuple[SourceFile, str]) -> _Parsed:
+def _parse_in_worker(task: _Task) -> _Parsed:
     entities = _worker_state["entities"]
     assert isinstance(entities, Entities)
     return _parse_one(entities, _worker_state["render"], task)  # type: ignore[arg-type]
 
 
 def _parse_one(
-    entities: Entities, render: Callable[[Brief], list[Rendered]] | None, task: tuple[SourceFile, str]
+    entities: Entities, render: Callable[[Brief, int | None], list[Rendered]] | None, task: _Task
 ) -> _Parsed:
-    file, stored_sha = task
-    brief, errors = parse_file(file, entities)
-    if brief is None:
-        return _Parsed(file, None, "", errors, None)
+    parsed, errors = parse_file(task.file, entities)
+    if parsed is None:
+        return _Parsed(task.file, None, "", errors, None)
+    brief = dataclasses.replace(parsed, version=task.version)
     model = artifact.pickle_brief(brief)
-    model_sha = artifact.digest(model)
-    if model_sha == stored_sha:
-        return _Parsed(file, model, model_sha, errors, None)
-    return _Parsed(file, model, model_sha, errors, render(brief) if render else [])
+    model_sha = artifact.digest(f"{artifact.digest(model)}:{task.latest}".encode())
+    if model_sha == task.stored_sha:
+        return _Parsed(task.file, model, model_sha, errors, None)
+    return _Parsed(task.file, model, model_sha, errors, render(brief, task.latest) if render else [])
 
 
 @contextlib.contextmanager

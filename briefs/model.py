@@ -207,6 +207,8 @@ class Brief:
     """The file it was read from."""
     elements: tuple[Element, ...] = field(default=())
     """Every typed block in document order, scenarios included."""
+    version: int | None = field(default=None, kw_only=True)
+    """The version of the brief's history these bytes equal; None for uncommitted edits or no history."""
 
     def elements_of_type(self, type_name: str) -> tuple[Element, ...]:
         """The brief's blocks of one type, in document order."""

@@ -279,6 +279,74 @@ class Artifact:
         element = next((e for e in brief.elements if e.id == mention.element_id), None) if mention.element_id else None
         return cite_mention(brief, mention, element)
 
+    # -- history ----------------------------------------------------------------------
+
+    def history(self) -> dict[str, Any]:
+        """``state`` (git, shallow or none), ``detail`` and ``head`` of the history the versions come from."""
+        raw = self._conn().execute("SELECT value FROM meta WHERE key = 'history'").fetchone()
+        return dict(json.loads(raw[0])) if raw else {"state": "none", "detail": "", "head": None}
+
+    def versions(self, brief_id: str) -> list[dict[str, Any]]:
+        """Every version of a brief, newest first."""
+        rows = self._query(
+            "SELECT version, commit_sha, committed_at, note, revision, sha256, summary FROM versions "
+            "WHERE brief_id = ? ORDER BY version DESC",
+            (brief_id,),
+        )
+        return [
+            {"brief_id": brief_id, "version": n, "commit": sha, "committed_at": at, "note": note,
+             "revision": revision, "sha256": sha256, "changes": json.loads(summary)}
+            for n, sha, at, note, revision, sha256, summary in rows
+        ]  # fmt: skip
+
+    def latest_version(self, brief_id: str) -> int | None:
+        """A brief's newest version, if it has any."""
+        row = self._conn().execute("SELECT max(version) FROM versions WHERE brief_id = ?", (brief_id,)).fetchone()
+        return row[0] if row else None
+
+    def version_brief(self, brief_id: str, version: int) -> Brief | None:
+        """A brief as it was at one version (its ``version`` field says which), or None."""
+        key = f"{brief_id}@{version}"
+        with self._lock:
+            cached = self._briefs.get(key)
+            if cached is not None:
+                self._briefs.move_to_end(key)
+                return cached
+        row = (
+            self._conn()
+            .execute("SELECT model FROM versions WHERE brief_id = ? AND version = ?", (brief_id, version))
+            .fetchone()
+        )
+        if row is None:
+            return None
+        brief = artifact.unpickle_brief(row[0])
+        with self._lock:
+            self._briefs[key] = brief
+            while len(self._briefs) > BRIEF_CACHE_SIZE:
+                self._briefs.popitem(last=False)
+        return brief
+
+    def withdrawn(self, brief_id: str) -> int | None:
+        """The last version of a brief whose file a commit deleted, or None if it is not withdrawn."""
+        row = self._conn().execute("SELECT version FROM withdrawn WHERE brief_id = ?", (brief_id,)).fetchone()
+        return row[0] if row else None
+
+    def changes(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Changes of the feed after position ``after``, oldest first, with their positions."""
+        rows = self._query(
+            "SELECT seq, commit_sha, at, brief_id, version, change FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, limit),
+        )
+        return [
+            {"seq": seq, "commit": sha, "at": at, "brief_id": brief_id, "version": version, "change": change}
+            for seq, sha, at, brief_id, version, change in rows
+        ]
+
+    def event_commit(self, seq: int) -> str | None:
+        """The commit of the feed's change at position ``seq``, if there is one."""
+        row = self._conn().execute("SELECT commit_sha FROM events WHERE seq = ?", (seq,)).fetchone()
+        return row[0] if row else None
+
     def close(self) -> None:
         """Close this thread's connection (others close when collected)."""
         if self._local.conn is not None and self._local.pid == os.getpid():

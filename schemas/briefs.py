@@ -143,6 +143,13 @@ class BriefSummarySchema(Schema):
     published = fields.Date(required=True, metadata=describe("Publication date.", "2021-11-29"))
     updated = fields.Date(required=True, allow_none=True, metadata=describe("Last update, if any.", None))
     revision = fields.Integer(required=True, metadata=describe("Revision number, from 1.", 1))
+    version = fields.Integer(
+        required=True, allow_none=True,
+        metadata=describe(
+            "The version of the brief's history this equals (see /versions); null for uncommitted edits, "
+            "or when the content has no git history.", 1,
+        ),
+    )  # fmt: skip
     summary = fields.String(required=True, allow_none=True, metadata=describe("One-sentence summary."))
     authors = fields.List(fields.Nested(AuthorSchema), required=True)
     publisher = fields.String(required=True, allow_none=True, metadata=describe("Publisher.", None))

@@ -5,16 +5,28 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from briefs.citations import Citation
+from schemas import urls
 from schemas.briefs import element_url
 from schemas.common import ComputedInteger, ComputedNested, ComputedString, SourceLinesSchema, describe
 from schemas.urls import section_url
 
 
 def citation_url(citation: Citation) -> str:
-    """Permalink to the block that holds the quote, else to its section."""
+    """Path of the block that holds the quote, else of its section, as the brief is now."""
     if citation.element is not None:
         return element_url(citation.element)
     return section_url(citation.brief.id, citation.section_id)
+
+
+def citation_permalink(citation: Citation) -> str | None:
+    """The same path pinned to the version quoted; None when the quoted text is in no version."""
+    version = citation.brief.version
+    if version is None:
+        return None
+    element = citation.element
+    if element is not None:
+        return urls.element_url(element.brief_id, element.type, element.id, version)
+    return section_url(citation.brief.id, citation.section_id, version)
 
 
 class QuoteSchema(Schema):
@@ -50,8 +62,21 @@ class CitationSchema(Schema):
     url = ComputedString(
         citation_url,
         required=True,
-        metadata=describe("Permalink to the block or section.", "/v1/briefs/sochi-summit-2021/sections/lead"),
+        metadata=describe(
+            "Path of the block or section as the brief is now.", "/v1/briefs/sochi-summit-2021/sections/lead"
+        ),
     )
+    version = ComputedInteger(
+        lambda c: c.brief.version, required=True, allow_none=True,
+        metadata=describe("The version of the brief quoted; null for uncommitted text or without history.", 1),
+    )  # fmt: skip
+    permalink = ComputedString(
+        citation_permalink, required=True, allow_none=True,
+        metadata=describe(
+            "The block or section pinned to that version: the same bytes for as long as the history exists.",
+            "/v1/briefs/sochi-summit-2021/versions/1/sections/lead",
+        ),
+    )  # fmt: skip
     revision = ComputedInteger(lambda c: c.brief.revision, required=True, metadata=describe("The brief's revision.", 1))
     sha256 = ComputedString(
         lambda c: c.brief.source.sha256,

@@ -43,3 +43,13 @@ HitType = named_enum(
     "HitType", ("brief", "section", *BLOCK_TYPES), "What a search hit is: a brief, a section or a typed block."
 )
 ResponseFormat = named_enum("ResponseFormat", ("json", "csv"), "Representation of a collection.")
+ChangeKind = named_enum("ChangeKind", ("created", "updated", "withdrawn"), "What happened to a brief in a commit.")
+PartChangeKind = named_enum(
+    "PartChangeKind", ("added", "removed", "changed", "moved"), "What happened to a section or block between versions."
+)
+TextOpKind = named_enum("TextOpKind", ("equal", "insert", "delete"), "What happened to a run of words.")
+HistoryState = named_enum(
+    "HistoryState",
+    ("git", "shallow", "none"),
+    "Where versions come from: git history, a shallow clone (none served), or none.",
+)

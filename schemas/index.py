@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from schemas.common import describe
+from schemas.enums import HistoryState
 
 
 class IndexCountsSchema(Schema):
@@ -46,6 +47,17 @@ class ContentErrorSchema(Schema):
     message = fields.String(required=True, metadata=describe("What is wrong.", "unknown block type 'factors'"))
 
 
+class HistorySchema(Schema):
+    """Where versions come from: the content repository's history, or why there are none."""
+
+    state = HistoryState(required=True, metadata=describe("git, shallow (no versions served) or none.", "git"))
+    detail = fields.String(
+        required=True,
+        metadata=describe("What the history gave, or why versions are not served.", "git history: 41 commits"),
+    )
+    head = fields.String(required=True, allow_none=True, metadata=describe("The commit checked out, if any."))
+
+
 class ReadinessSchema(Schema):
     """Readiness: content is loaded; lists content errors, if any."""
 
@@ -57,6 +69,7 @@ class ReadinessSchema(Schema):
         fields.String(), required=True,
         metadata=describe("Briefs whose file is broken now, served in their last valid version.", []),
     )  # fmt: skip
+    history = fields.Nested(HistorySchema, required=True)
     artifact_problems = fields.List(
         fields.String(), required=True,
         metadata=describe(

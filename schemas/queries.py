@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from schemas.common import describe
 from schemas.enums import ActorKind, BriefSort, ElementType, HitType, ResponseFormat
-from schemas.paging import PageQuerySchema
+from schemas.paging import PER_PAGE_DEFAULT, PER_PAGE_MAX, PageQuerySchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 """Ids and tags, as the content format defines them."""
@@ -98,6 +98,28 @@ class ElementQuerySchema(CsvQuerySchema):
     q = SearchText(
         metadata=describe("Full-text search within the blocks (see /v1/search for the syntax).", "border demarcation")
     )
+
+
+class ChangesQuerySchema(Schema):
+    """The version a diff starts from."""
+
+    from_ = fields.Integer(
+        data_key="from", validate=validate.Range(min=1),
+        metadata=describe("Diff against this version instead of the one before; lower than the version diffed.", 1),
+    )  # fmt: skip
+
+
+class ChangesFeedQuerySchema(Schema):
+    """Where a poll of the changes feed starts, and how many changes it takes."""
+
+    since = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata=describe("The next_since of the previous poll; omitted, from the first change.", "MTo4NmU1Mjk"),
+    )  # fmt: skip
+    per_page = fields.Integer(
+        load_default=PER_PAGE_DEFAULT, validate=validate.Range(min=1, max=PER_PAGE_MAX),
+        metadata=describe(f"Changes per poll, 1 to {PER_PAGE_MAX}.", PER_PAGE_DEFAULT),
+    )  # fmt: skip
 
 
 class SearchQuerySchema(PageQuerySchema):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from briefs.blocks import BLOCK_TYPES
 
 API_PREFIX = "/v1"
@@ -12,31 +16,62 @@ EVENTS = f"{API_PREFIX}/events"
 SEARCH = f"{API_PREFIX}/search"
 COLLECTIONS = {"briefs": BRIEFS, "elements": ELEMENTS, "actors": ACTORS, "events": EVENTS, "search": SEARCH}
 """Every top-level collection by name, as ``GET /v1`` lists them."""
+CHANGES = f"{API_PREFIX}/changes"
+
+_pinned: ContextVar[tuple[str, int] | None] = ContextVar("pinned", default=None)
 
 
-def brief_url(brief_id: str) -> str:
-    """``/v1/briefs/{brief_id}``."""
-    return f"{BRIEFS}/{brief_id}"
+@contextmanager
+def pinned(brief_id: str, version: int) -> Iterator[None]:
+    """While dumping a brief as it was at ``version``, every path of that brief is pinned to the version."""
+    token = _pinned.set((brief_id, version))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
-def sections_url(brief_id: str) -> str:
+def brief_url(brief_id: str, version: int | None = None) -> str:
+    """``/v1/briefs/{brief_id}``, or ``.../versions/{version}`` when pinned (explicitly, or by :func:`pinned`)."""
+    if version is None:
+        pin = _pinned.get()
+        version = pin[1] if pin is not None and pin[0] == brief_id else None
+    return f"{BRIEFS}/{brief_id}" if version is None else version_url(brief_id, version)
+
+
+def versions_url(brief_id: str) -> str:
+    """A brief's history."""
+    return f"{BRIEFS}/{brief_id}/versions"
+
+
+def version_url(brief_id: str, version: int) -> str:
+    """A brief as it was at one version."""
+    return f"{versions_url(brief_id)}/{version}"
+
+
+def version_changes_url(brief_id: str, version: int) -> str:
+    """What changed in a version."""
+    return f"{version_url(brief_id, version)}/changes"
+
+
+def sections_url(brief_id: str, version: int | None = None) -> str:
     """A brief's sections."""
-    return f"{brief_url(brief_id)}/sections"
+    return f"{brief_url(brief_id, version)}/sections"
 
 
-def section_url(brief_id: str, section_id: str) -> str:
+def section_url(brief_id: str, section_id: str, version: int | None = None) -> str:
     """One section of a brief."""
-    return f"{sections_url(brief_id)}/{section_id}"
+    return f"{sections_url(brief_id, version)}/{section_id}"
 
 
-def elements_url(brief_id: str, element_type: str) -> str:
+def elements_url(brief_id: str, element_type: str, version: int | None = None) -> str:
     """A brief's blocks of one type: ``/v1/briefs/{brief_id}/factors``."""
-    return f"{brief_url(brief_id)}/{BLOCK_TYPES[element_type].collection}"
+    return f"{brief_url(brief_id, version)}/{BLOCK_TYPES[element_type].collection}"
 
 
-def element_url(brief_id: str, element_type: str, element_id: str) -> str:
+def element_url(brief_id: str, element_type: str, element_id: str, version: int | None = None) -> str:
     """One block of a brief: ``/v1/briefs/{brief_id}/factors/{element_id}``."""
-    return f"{elements_url(brief_id, element_type)}/{element_id}"
+    return f"{elements_url(brief_id, element_type, version)}/{element_id}"
 
 
 def actor_url(actor_id: str) -> str:

@@ -60,7 +60,9 @@ def _combinations(client: Any, template: str, known: dict[str, str]) -> list[dic
     collection = filled[: match.start()].rstrip("/")
     combinations = []
     for item in _items(client, collection):
-        combinations += _combinations(client, template, {**known, match.group(1): item["id"]})
+        # A version is named by its number; everything else by its id.
+        value = str(item["version"]) if match.group(1) == "version" else item["id"]
+        combinations += _combinations(client, template, {**known, match.group(1): value})
     return combinations
 
 

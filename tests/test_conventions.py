@@ -37,7 +37,8 @@ def _concrete_url(client: FlaskClient, rule: str) -> str:
         collection = rule[: match.start()].rstrip("/")
         items = client.get(collection).get_json()["items"]
         assert items, f"{collection} is empty: cannot test {rule}"
-        rule = rule[: match.start()] + items[0]["id"] + rule[match.end() :]
+        value = str(items[0]["version"]) if "version" in match.group(0) else items[0]["id"]
+        rule = rule[: match.start()] + value + rule[match.end() :]
     return rule
 
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from api.v1 import actors, briefs, elements, events, index, search
+from api.v1 import actors, briefs, changes, elements, events, index, search, versions
 
-BLUEPRINTS = (index.blp, briefs.blp, elements.blp, actors.blp, events.blp, search.blp)
+BLUEPRINTS = (index.blp, briefs.blp, versions.blp, elements.blp, actors.blp, events.blp, search.blp, changes.blp)

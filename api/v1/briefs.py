@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
+
+from api.paging import version_links
 from api.rest import Blueprint, MethodView, abort, paginate
 from api.search import briefs_matching
 from api.store import reader
@@ -18,9 +21,13 @@ blp = Blueprint("briefs", __name__, url_prefix=urls.BRIEFS, description="Briefs,
 
 
 def find_brief(brief_id: str) -> Brief:
-    """The brief, or a 404 problem."""
-    brief = reader().brief(brief_id)
+    """The brief, or a 410 problem if a commit withdrew it, or a 404 problem."""
+    artifact = reader()
+    brief = artifact.brief(brief_id)
     if brief is None:
+        last = artifact.withdrawn(brief_id)
+        if last is not None:
+            abort(410, f"Brief '{brief_id}' was withdrawn; its last version is {urls.version_url(brief_id, last)}.")
         abort(404, f"No brief '{brief_id}'.")
     return brief  # type: ignore[return-value]
 
@@ -46,7 +53,11 @@ class BriefsById(MethodView):
     @blp.response(200, BriefSchema)
     def get(self, brief_id: str) -> Brief:
         """Get a whole brief: front matter, counts, and sections with their typed elements."""
-        return find_brief(brief_id)
+        brief = find_brief(brief_id)
+        latest = reader().latest_version(brief_id)
+        if latest is not None:
+            g.link_header = version_links(brief_id, None, latest)
+        return brief
 
 
 @blp.route("/<brief_id>/sections")

@@ -37,9 +37,9 @@ class Counting:
         self.rendered: list[str] = []
 
     def renderer(self) -> Renderer:
-        def brief(b: Brief) -> list:  # type: ignore[type-arg]
+        def brief(b: Brief, latest: int | None) -> list:  # type: ignore[type-arg]
             self.rendered.append(b.id)
-            return RENDERER.brief(b)
+            return RENDERER.brief(b, latest)
 
         return Renderer(brief=brief, shared=RENDERER.shared)
 
