@@ -109,6 +109,8 @@ class State:
     stale: tuple[str, ...]
     complete: bool
     history: str = ""
+    head: str | None = None
+    """The commit the versions were read at."""
 
 
 def digest(data: bytes) -> str:
@@ -155,6 +157,7 @@ def read_state(path: Path, fingerprint: str) -> State | None:
                 tuple(json.loads(get_meta(conn, "stale") or "[]")),
                 get_meta(conn, "complete") == "1",
                 json.loads(get_meta(conn, "history") or "{}").get("detail", ""),
+                json.loads(get_meta(conn, "history") or "{}").get("head"),
             )
         finally:
             conn.close()

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from briefs import artifact, search
 from briefs.errors import ContentError
-from briefs.history import NONE, History, read_history
+from briefs.history import NONE, History, head_of, read_history
 from briefs.loader import MISSING_DIR, load_entity_files, parse_file
 from briefs.model import Brief, Entities
 from briefs.responses import StoredResponse
@@ -155,7 +155,8 @@ def build_artifact(
         content = read_content(content_dir)
         fingerprint = f"{artifact.FORMAT} {renderer.fingerprint if renderer else 'no responses'}"
         previous = artifact.read_state(target, fingerprint)
-        if previous is not None and previous.version == content.version and previous.complete:
+        head = head_of(content.shown) if not content.missing else None
+        if previous is not None and previous.complete and (previous.version, previous.head) == (content.version, head):
             return BuildReport(
                 str(target), previous.version, previous.briefs, 0, len(content.brief_files), 0,
                 previous.errors, previous.stale, time.perf_counter() - started, written=False, incremental=True,

@@ -23,7 +23,8 @@ FRONT_MATTER = ("title", "published", "updated", "revision", "summary", "authors
 """The front matter fields compared, in the order a diff lists them."""
 _SECTION_FIELDS = ("title", "level", "parent_id")
 _ELEMENT_FIELDS = ("title", "horizon", "priority_for", "actor", "expectation_id")
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\S+\s*|\s+")
+"""Words with the spaces after them: a changed run of words diffs as one run, not word by word."""
 
 
 @dataclass(frozen=True, slots=True)
