@@ -6,7 +6,7 @@ no web framework.
 
 from __future__ import annotations
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 from api.app import create_app  # after __version__, which api.app reads
 

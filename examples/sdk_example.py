@@ -37,18 +37,37 @@ from briefs_api_client.api.briefs import (
     list_brief_strategy_elements,
     list_briefs,
 )
+from briefs_api_client.api.changes import list_changes
 from briefs_api_client.api.elements import list_elements
 from briefs_api_client.api.events import get_event, list_events
 from briefs_api_client.api.health import get_health, get_readiness
 from briefs_api_client.api.index import get_index
 from briefs_api_client.api.search import search
+from briefs_api_client.api.versions import (
+    get_brief_version,
+    get_brief_version_changes,
+    get_brief_version_expectation,
+    get_brief_version_factor,
+    get_brief_version_scenario,
+    get_brief_version_section,
+    get_brief_version_strategy_element,
+    list_brief_version_expectations,
+    list_brief_version_factors,
+    list_brief_version_scenarios,
+    list_brief_version_sections,
+    list_brief_version_strategy_elements,
+    list_brief_versions,
+)
 from briefs_api_client.models import (
     Actor,
     ActorKind,
     ActorPage,
     Brief,
+    BriefChanges,
     BriefSort,
     BriefSummaryPage,
+    ChangeKind,
+    ChangesFeed,
     DatePrecision,
     Element,
     ElementPage,
@@ -72,6 +91,7 @@ from briefs_api_client.models import (
     SectionPage,
     StrategyElement,
     StrategyElementPage,
+    VersionPage,
 )
 
 T = TypeVar("T")
@@ -122,6 +142,33 @@ def tour_briefs(client: Client) -> Brief:
     return brief
 
 
+def tour_versions(client: Client, brief: Brief) -> None:
+    """A brief's history: its versions, one version whole and in parts, its diff, and the changes feed."""
+    versions = expect(list_brief_versions.sync(brief.id, client=client), VersionPage)
+    feed = expect(list_changes.sync(client=client), ChangesFeed)
+    assert all(isinstance(item.change, ChangeKind) for item in feed.items)
+    print(f"{brief.id}: {versions.pagination.total} versions; the changes feed starts with {len(feed.items)} changes")
+    if not versions.items:
+        print("no versions: the content is not in a full git clone")
+        return
+    number = versions.items[0].version
+    old = expect(get_brief_version.sync(brief.id, number, client=client), Brief)
+    assert old.version == number
+    changes = expect(get_brief_version_changes.sync(brief.id, number, client=client), BriefChanges)
+    print(f"version {number} ({versions.items[0].note}): {changes.summary.added} blocks added")
+    sections = expect(list_brief_version_sections.sync(brief.id, number, client=client), SectionPage)
+    expect(get_brief_version_section.sync(brief.id, number, sections.items[0].id, client=client), Section)
+    factors = expect(list_brief_version_factors.sync(brief.id, number, client=client), FactorPage)
+    expect(get_brief_version_factor.sync(brief.id, number, factors.items[0].id, client=client), Factor)
+    expectations = expect(list_brief_version_expectations.sync(brief.id, number, client=client), ExpectationPage)
+    expect(get_brief_version_expectation.sync(brief.id, number, expectations.items[0].id, client=client), Expectation)
+    scenarios = expect(list_brief_version_scenarios.sync(brief.id, number, client=client), ScenarioPage)
+    expect(get_brief_version_scenario.sync(brief.id, number, scenarios.items[0].id, client=client), Scenario)
+    strategy = expect(list_brief_version_strategy_elements.sync(brief.id, number, client=client), StrategyElementPage)
+    element = strategy.items[0].id
+    expect(get_brief_version_strategy_element.sync(brief.id, number, element, client=client), StrategyElement)
+
+
 def tour_entities(client: Client) -> None:
     """Actors and where briefs mention them, events as a timeline, typed blocks across briefs."""
     actors = expect(list_actors.sync(client=client, kind=ActorKind.PERSON), ActorPage)
@@ -148,7 +195,8 @@ def main(base_url: str) -> None:
     readiness = expect(get_readiness.sync(client=client), Readiness)
     print(f"API {index.api_version}, content {readiness.content_version}, briefs: {index.counts.briefs}")
 
-    tour_briefs(client)
+    brief = tour_briefs(client)
+    tour_versions(client, brief)
     tour_entities(client)
 
     hits = expect(search.sync(client=client, q="border demarcation", type_=HitType.EXPECTATION), SearchHitPage)

@@ -9,6 +9,13 @@ from schemas.enums import ChangeKind, PartChangeKind, TextOpKind
 from schemas.urls import version_changes_url, version_url
 
 
+def _any() -> list[dict[str, object]]:
+    return [{"type": "string"}, {"type": "integer"}, {"type": "array", "items": {}}, {"type": "null"}]
+
+
+"""A front matter value or attribute: text, a number, a list (tags, authors) or null (a new list each use)."""
+
+
 class ChangeCountsSchema(Schema):
     """How many typed blocks a version added, removed, changed and moved."""
 
@@ -50,8 +57,8 @@ class FieldChangeSchema(Schema):
     """A field whose value differs between the two versions."""
 
     field = fields.String(required=True, metadata=describe("The field, as the API names it.", "title"))
-    old = fields.Raw(required=True, allow_none=True, metadata=describe("The value before.", "Old title"))
-    new = fields.Raw(required=True, allow_none=True, metadata=describe("The value after.", "New title"))
+    old = fields.Raw(required=True, allow_none=True, metadata=describe("The value before.", "Old title", anyOf=_any()))
+    new = fields.Raw(required=True, allow_none=True, metadata=describe("The value after.", "New title", anyOf=_any()))
 
 
 class PartChangeSchema(Schema):
