@@ -27,7 +27,7 @@ from briefs.errors import ContentError
 from briefs.lookups import ActorEntry, EventEntry
 from briefs.model import Actor, Brief, Element, Event
 from briefs.responses import StoredResponse
-from briefs.search import SearchIndex
+from briefs.search import SearchIndex, ThreadConnections
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,6 @@ class Rows(Sequence[T]):
         return (self._load(key) for key in self._keys)
 
 
-class _Local(threading.local):
-    pid: int = -1
-    conn: sqlite3.Connection | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class FileIdentity:
     """Tells one file at a path from the next one renamed over it."""
@@ -103,8 +98,8 @@ class Artifact:
             raise ArtifactError(f"{path}: no such artifact; run 'briefs build'")
         _check_header(path, self.identity.size)
         self._uri = f"file:{os.path.abspath(path)}?mode=ro&immutable=1"
-        self._local = _Local()
-        self._inherited: list[sqlite3.Connection] = []
+        self._connections = ThreadConnections(self._connect)
+        self._conn = self._connections.get
         self._briefs: OrderedDict[str, Brief] = OrderedDict()
         self._lock = threading.Lock()
         try:
@@ -123,22 +118,12 @@ class Artifact:
             self.events: tuple[Event, ...] = tuple(sorted(self.entities.events.values(), key=lambda e: e.sort_key))
         except (sqlite3.Error, KeyError, ValueError, TypeError) as exc:
             raise ArtifactError(f"{path}: not a readable artifact ({exc})") from exc
-        self.search = SearchIndex.over(self._connect)
+        self.search = SearchIndex.over(self._connections)
 
     # -- connections ------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._uri, uri=True, check_same_thread=False)
-
-    def _conn(self) -> sqlite3.Connection:
-        """This thread's connection, opened anew in a forked child (connections must not cross fork)."""
-        local = self._local
-        if local.conn is None or local.pid != os.getpid():
-            if local.conn is not None:
-                self._inherited.append(local.conn)
-            local.conn = self._connect()
-            local.pid = os.getpid()
-        return local.conn
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         return self._conn().execute(sql, params).fetchall()
@@ -159,17 +144,21 @@ class Artifact:
 
     def brief(self, brief_id: str) -> Brief | None:
         """One brief, or None."""
+        return self._unpickled(brief_id, "SELECT model FROM briefs WHERE id = ?", (brief_id,))
+
+    def _unpickled(self, key: str, sql: str, params: tuple[Any, ...]) -> Brief | None:
+        """The brief a query's model column holds, through the small LRU of unpickled briefs."""
         with self._lock:
-            cached = self._briefs.get(brief_id)
+            cached = self._briefs.get(key)
             if cached is not None:
-                self._briefs.move_to_end(brief_id)
+                self._briefs.move_to_end(key)
                 return cached
-        row = self._conn().execute("SELECT model FROM briefs WHERE id = ?", (brief_id,)).fetchone()
+        row = self._conn().execute(sql, params).fetchone()
         if row is None:
             return None
         brief = artifact.unpickle_brief(row[0])
         with self._lock:
-            self._briefs[brief_id] = brief
+            self._briefs[key] = brief
             while len(self._briefs) > BRIEF_CACHE_SIZE:
                 self._briefs.popitem(last=False)
         return brief
@@ -349,9 +338,7 @@ class Artifact:
 
     def close(self) -> None:
         """Close this thread's connection (others close when collected)."""
-        if self._local.conn is not None and self._local.pid == os.getpid():
-            self._local.conn.close()
-            self._local.conn = None
+        self._connections.close()
 
 
 def _check_header(path: str, size: int) -> None:

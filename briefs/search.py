@@ -131,15 +131,39 @@ class _Query:
     """The expression for highlights and snippets, if not :attr:`match`."""
 
 
-class _Connections(threading.local):
-    """One read-only connection per thread, remembered with the process that opened it."""
-
+class _Local(threading.local):
     pid: int = -1
     conn: sqlite3.Connection | None = None
 
 
 Connect = Callable[[], sqlite3.Connection]
-"""Opens a new read-only connection to a database that holds the ``docs`` table."""
+"""Opens a new read-only connection to a database."""
+
+
+class ThreadConnections:
+    """One connection per thread, opened anew in a forked child: SQLite connections must not cross fork()."""
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+        self._local = _Local()
+        self._inherited: list[sqlite3.Connection] = []
+
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        local = self._local
+        if local.conn is None or local.pid != os.getpid():
+            if local.conn is not None:
+                # One inherited from the parent is neither used nor closed, only kept from the garbage collector.
+                self._inherited.append(local.conn)
+            local.conn = self._connect()
+            local.pid = os.getpid()
+        return local.conn
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when collected)."""
+        if self._local.conn is not None and self._local.pid == os.getpid():
+            self._local.conn.close()
+            self._local.conn = None
 
 
 class SearchIndex:
@@ -150,8 +174,8 @@ class SearchIndex:
         opened with :meth:`over`.
     """
 
-    def __init__(self, corpus: Corpus | None = None, *, connect: Connect | None = None) -> None:
-        if connect is None:
+    def __init__(self, corpus: Corpus | None = None, *, connections: ThreadConnections | None = None) -> None:
+        if connections is None:
             conn = sqlite3.connect(":memory:")
             try:
                 create_index(conn)
@@ -161,15 +185,13 @@ class SearchIndex:
                 image = conn.serialize()
             finally:
                 conn.close()
-            connect = partial(_deserialize, image)
-        self._connect = connect
-        self._local = _Connections()
-        self._inherited: list[sqlite3.Connection] = []
+            connections = ThreadConnections(partial(_deserialize, image))
+        self._connections = connections
 
     @classmethod
-    def over(cls, connect: Connect) -> SearchIndex:
-        """The index held by the database that ``connect`` opens."""
-        return cls(connect=connect)
+    def over(cls, connections: ThreadConnections) -> SearchIndex:
+        """The index held by the database of these connections."""
+        return cls(connections=connections)
 
     def search(
         self, q: str, *, types: frozenset[str] | None = None, limit: int = 20, offset: int = 0
@@ -186,25 +208,13 @@ class SearchIndex:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
         query = _translate(q)
-        conn = self._connection()
+        conn = self._connections.get()
         try:
             total, page = _rank(conn, query, types, limit, offset)
             hits = _details(conn, query, page) if page else []
         except sqlite3.Error as exc:
             raise SearchSyntaxError(_explain(exc)) from exc
         return total, hits
-
-    def _connection(self) -> sqlite3.Connection:
-        """This thread's connection, opened anew in a forked child."""
-        local = self._local
-        if local.conn is None or local.pid != os.getpid():
-            if local.conn is not None:
-                # SQLite connections must not cross fork(): one inherited from the parent is
-                # neither used nor closed, only kept from the garbage collector.
-                self._inherited.append(local.conn)
-            local.conn = self._connect()
-            local.pid = os.getpid()
-        return local.conn
 
 
 def _deserialize(image: bytes) -> sqlite3.Connection:
