@@ -6,7 +6,7 @@ window.addEventListener("load", function () {
     url: container.getAttribute("data-spec-url"),
     dom_id: "#swagger-ui-container",
     deepLinking: true,
-    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
   });
 });
