@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: one Chromium and one gunicorn for the session, a fresh page
+"""Fixtures of the browser tests: one Chromium and one gunicorn while this package runs, a fresh page
 per test that records what went wrong in it (``harness.py`` has the parts)."""
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ from tests import live
 from tests.browser.harness import BrowserMissing, PageLog, launch_chromium, open_page
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Headless Chromium from Debian; the tests that need it fail, never skip, when it is missing."""
+    """Headless Chromium from Debian, for the tests of this package; they fail, never skip, when it is missing."""
     try:
         browser = launch_chromium(playwright)
     except BrowserMissing as error:
@@ -29,7 +29,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server() -> Iterator[str]:
     """The base URL of the project's gunicorn configuration on 127.0.0.1."""
     with live.live_server() as server:
