@@ -24,7 +24,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     try:
         browser = launch_chromium(playwright)
     except BrowserMissing as error:
-        pytest.fail(str(error), pytrace=False)
+        raise pytest.fail.Exception(str(error), pytrace=False) from None
     yield browser
     browser.close()
 
