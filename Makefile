@@ -5,13 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve test check lint golden bench clean deps typescript contract sdk
+.PHONY: serve test check lint golden bench clean deps typescript browser contract sdk
 
 # Debian packages the tests use (jq and curl for the README recipes, redis-server for the
-# shared rate limit); installed if missing.
+# shared rate limit, chromium for the browser tests in tests/browser); installed if missing.
 deps:
-	@command -v jq >/dev/null && command -v curl >/dev/null && command -v redis-server >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl redis-server >/dev/null; }
+	@command -v jq >/dev/null && command -v curl >/dev/null && command -v redis-server >/dev/null && \
+	  command -v chromium >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl redis-server chromium >/dev/null; }
 
 $(BIN)/briefs: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -28,7 +29,7 @@ serve: $(BIN)/briefs
 	$(BIN)/briefs build --content content
 	$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket --bind 127.0.0.1:$(PORT) 'api:create_app()'
 
-test: $(BIN)/briefs deps typescript
+test: $(BIN)/briefs deps typescript browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -44,6 +45,18 @@ $(TS)/node_modules/.package-lock.json: $(TS)/package.json $(TS)/package-lock.jso
 	touch $@
 
 typescript: $(TS)/node_modules/.package-lock.json
+
+# The node packages the browser tests inject into pages (axe-core) at the versions of
+# tests/browser/package-lock.json. Chromium itself comes from Debian (`deps`); /docs serves
+# Swagger UI from a Python package, so `serve` needs no node.
+BROWSER := tests/browser
+$(BROWSER)/node_modules/.package-lock.json: $(BROWSER)/package.json $(BROWSER)/package-lock.json
+	@command -v npm >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(BROWSER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser: $(BROWSER)/node_modules/.package-lock.json
 
 # The contract tests alone: schemathesis in process and against gunicorn, the generated
 # Python SDK and TypeScript types, and the v1 compatibility rule.

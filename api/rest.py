@@ -46,10 +46,11 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
 DOCS_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-"""/docs runs Swagger UI from local files only; its styles are partly inline."""
+"""/docs runs Swagger UI 5 from same-origin files only: no inline script or style, no eval
+(its inline styles are set through the DOM, which style-src does not govern)."""
 _HEADER_DOCS = {
     "ETag": {"description": "Strong entity tag of the representation.", "schema": {"type": "string"}},
     "Cache-Control": {"description": f"Caching policy, e.g. '{CACHE_CONTROL}'.", "schema": {"type": "string"}},
