@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from api.corpus.loader import CONTENT_DIR_ENV, content_dir_from_env, load_corpus
+from api.corpus.loader import CONTENT_DIR_ENV, Corpus, content_dir_from_env, load_corpus
+from api.reports import FORMATS, github_command, json_report, repository_root
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,7 +20,8 @@ def _parser() -> argparse.ArgumentParser:
         help=f"content directory (default: ${CONTENT_DIR_ENV}, else ./content)",
     )  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", parents=[content], help="report every content error as path:line: message")
+    check = commands.add_parser("check", parents=[content], help="report every content error as path:line: message")
+    check.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="how errors are written (default: text)")
     dump = commands.add_parser(
         "dump", parents=[content], help="print a brief as JSON, as GET /v1/briefs/{id} returns it"
     )
@@ -26,9 +29,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check(content_dir: str) -> int:
-    """Print every error and a one-line summary per valid brief; 1 if there are errors."""
+def check(content_dir: str, output_format: str = "text") -> int:
+    """Report every error in ``output_format`` (see ``briefs check --help``); 1 if there are errors."""
     corpus = load_corpus(content_dir)
+    if output_format == "json":
+        print(json_report(corpus.errors))
+    elif output_format == "github":
+        cwd = Path.cwd()
+        root = repository_root(content_dir, cwd)
+        for error in corpus.errors:
+            print(github_command(error, root, cwd))
+        print(_summary(corpus))
+    else:
+        _print_text(corpus)
+    return 1 if corpus.errors else 0
+
+
+def _print_text(corpus: Corpus) -> None:
     for error in corpus.errors:
         print(error, file=sys.stderr)
     from schemas.briefs import brief_counts  # noqa: PLC0415 - only the summary needs the wire names
@@ -36,11 +53,14 @@ def check(content_dir: str) -> int:
     for brief in corpus.briefs.values():
         counts = ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in brief_counts(brief).items())
         print(f"{brief.source.path}: ok, {counts}, {brief.word_count} words")
-    print(
+    print(_summary(corpus))
+
+
+def _summary(corpus: Corpus) -> str:
+    return (
         f"{len(corpus.briefs)} briefs, {len(corpus.entities.actors)} actors, "
         f"{len(corpus.entities.events)} events, {len(corpus.errors)} errors in {corpus.content_dir}"
     )
-    return 1 if corpus.errors else 0
 
 
 def dump(content_dir: str, brief_id: str) -> int:
@@ -65,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     content_dir = content_dir_from_env(args.content)
     if args.command == "check":
-        return check(content_dir)
+        return check(content_dir, args.format)
     return dump(content_dir, args.brief_id)
 
 
