@@ -9,7 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from api.corpus.loader import CONTENT_DIR_ENV, Corpus, content_dir_from_env, load_corpus
+from api.progress import Progress
 from api.reports import FORMATS, github_command, json_report, repository_root
+
+CHECK_QUIET_FOR = 1.0
+"""Seconds of parsing that show no progress at all: small content checks exactly as before."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def check(content_dir: str, output_format: str = "text") -> int:
     """Report every error in ``output_format`` (see ``briefs check --help``); 1 if there are errors."""
-    corpus = load_corpus(content_dir)
+    with Progress(None, "parsed", unit="briefs", quiet_for=CHECK_QUIET_FOR, transient=True) as progress:
+        corpus = load_corpus(content_dir, on_parsed=progress.update)
     if output_format == "json":
         print(json_report(corpus.errors))
     elif output_format == "github":

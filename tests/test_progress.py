@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from api import cli
 from api.progress import Progress, format_duration, track
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Clock:
@@ -123,6 +128,20 @@ def test_a_transient_bar_is_cleared_at_the_end() -> None:
 )
 def test_durations_read_naturally(seconds: float, shown: str) -> None:
     assert format_duration(seconds) == shown
+
+
+def test_check_shows_parsing_progress_on_stderr_only_when_it_is_slow(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["check", "--content", str(ROOT / "content")]
+    assert cli.main(argv) == 0
+    quick = capsys.readouterr()
+    assert quick.err == "", "small content checks exactly as before"
+    monkeypatch.setattr(cli, "CHECK_QUIET_FOR", 0.0)  # as if parsing had taken long
+    assert cli.main(argv) == 0
+    slow = capsys.readouterr()
+    assert slow.out == quick.out, "progress never touches stdout"
+    assert re.fullmatch(r"parsed 1/1 briefs in \d+\.\d s\n", slow.err)
 
 
 def test_a_terminal_shows_nothing_for_work_quicker_than_quiet_for() -> None:

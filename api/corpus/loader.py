@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -58,13 +58,19 @@ def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, i
     return tuple(signature)
 
 
-def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = None) -> Corpus:
+def load_corpus(
+    content_dir: str | os.PathLike[str],
+    previous: Corpus | None = None,
+    *,
+    on_parsed: Callable[[int, int], None] | None = None,
+) -> Corpus:
     """Read and parse every file under ``content_dir``.
 
     Nothing here raises for bad content: a missing directory, an unreadable
     file or a broken brief is an error in the result. A brief that has
     errors now but was valid in ``previous`` keeps its last valid version,
     listed in :attr:`Corpus.stale`; a new broken brief is not served.
+    ``on_parsed(done, total)`` is called after each brief, for progress.
     """
     root = Path(content_dir)
     shown = str(content_dir)
@@ -84,7 +90,8 @@ def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = N
     errors.extend(entity_errors)
     briefs: list[Brief] = []
     stale: list[str] = []
-    for path in sorted((root / "briefs").glob("*.md")):
+    paths = sorted((root / "briefs").glob("*.md"))
+    for done, path in enumerate(paths, 1):
         shown_path = f"{shown}/briefs/{path.name}"
         data, problem = _read_bytes(path, shown_path)
         digest.update(f"briefs/{path.name}\0".encode() + data + b"\0")
@@ -95,6 +102,8 @@ def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = N
             stale.append(brief.id)
         if brief is not None:
             briefs.append(brief)
+        if on_parsed is not None:
+            on_parsed(done, len(paths))
     briefs.sort(key=lambda brief: (brief.published, brief.id), reverse=True)
     briefs_by_id = MappingProxyType({b.id: b for b in briefs})
     return Corpus(shown, briefs_by_id, entities, tuple(errors), digest.hexdigest()[:16], tuple(stale))
