@@ -12,24 +12,66 @@ from api.corpus.loader import CONTENT_DIR_ENV, Corpus, content_dir_from_env, loa
 from api.progress import Progress
 from api.reports import FORMATS, github_command, json_report, repository_root
 
+EXAMPLES = """\
+examples:
+  briefs check                                   every error as path:line: message; exit 1 if any
+  briefs check --format github                   the same errors as GitHub Actions annotations
+  briefs dump sochi-summit-2021                  one brief as JSON, as the API serves it
+  BRIEFS_CONTENT_DIR=/srv/briefs briefs check    another content directory
+
+'briefs COMMAND --help' tells more about each command.
+"""
+
+CHECK_EXAMPLES = """\
+examples:
+  briefs check --content content            text: errors on stderr, one ok line per brief on stdout
+  briefs check --format json | jq -r '.[] | .message'
+  briefs check --format github              in a GitHub Actions step: each error annotates its line
+
+formats:
+  text    path:line: message for each error (stderr), then an ok line per valid brief and a summary
+  json    a JSON list of {path, line, message, severity}, and nothing else
+  github  ::error file=...,line=...::message for each error, the file relative to the git
+          repository of the content directory (else to the current directory), then the summary
+
+The exit status is 1 if there is any error, whatever the format. When parsing
+takes more than a second, its progress shows on stderr: a bar on a terminal,
+a line every 10 seconds elsewhere, such as a CI log.
+"""
+
+DUMP_EXAMPLES = """\
+examples:
+  briefs dump sochi-summit-2021
+  briefs dump sochi-summit-2021 | jq '.sections[].id'
+"""
+
 CHECK_QUIET_FOR = 1.0
 """Seconds of parsing that show no progress at all: small content checks exactly as before."""
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="briefs", description="Check and inspect Briefs API content.")
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="briefs", description="Check and inspect Briefs API content.", epilog=EXAMPLES, formatter_class=raw
+    )
     content = argparse.ArgumentParser(add_help=False)
     content.add_argument(
         "--content", metavar="DIR", default=None,
         help=f"content directory (default: ${CONTENT_DIR_ENV}, else ./content)",
     )  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", parents=[content], help="report every content error as path:line: message")
+    check = commands.add_parser(
+        "check", parents=[content], help="report every content error as path:line: message",
+        description="Read the whole content directory and report every error.",
+        epilog=CHECK_EXAMPLES, formatter_class=raw,
+    )  # fmt: skip
     check.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="how errors are written (default: text)")
     dump = commands.add_parser(
-        "dump", parents=[content], help="print a brief as JSON, as GET /v1/briefs/{id} returns it"
-    )
-    dump.add_argument("brief_id", metavar="BRIEF_ID")
+        "dump", parents=[content], help="print a brief as JSON, as GET /v1/briefs/{id} returns it",
+        description="Print one valid brief as JSON, exactly as GET /v1/briefs/{brief_id} returns it.",
+        epilog=DUMP_EXAMPLES, formatter_class=raw,
+    )  # fmt: skip
+    dump.add_argument("brief_id", metavar="BRIEF_ID", help="the id of a valid brief, such as sochi-summit-2021")
     return parser
 
 
