@@ -1,4 +1,4 @@
-"""The ``briefs`` command: check content, dump a brief as the API would serve it."""
+"""The ``briefs`` command: check content, dump a brief as the API would serve it, start a new brief."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from pathlib import Path
 from api.corpus.loader import CONTENT_DIR_ENV, Corpus, content_dir_from_env, load_corpus
 from api.progress import Progress
 from api.reports import FORMATS, github_command, json_report, repository_root
+from api.scaffold import ScaffoldError, write_brief
 
 EXAMPLES = """\
 examples:
   briefs check                                   every error as path:line: message; exit 1 if any
   briefs check --format github                   the same errors as GitHub Actions annotations
   briefs dump sochi-summit-2021                  one brief as JSON, as the API serves it
+  briefs new kars-talks --title "Talks in Kars"  a new brief from the template
   BRIEFS_CONTENT_DIR=/srv/briefs briefs check    another content directory
 
 'briefs COMMAND --help' tells more about each command.
@@ -45,6 +47,16 @@ examples:
   briefs dump sochi-summit-2021 | jq '.sections[].id'
 """
 
+NEW_EXAMPLES = """\
+examples:
+  briefs new kars-talks --title "Talks in Kars"
+  briefs new kars-talks --content /srv/briefs     writes /srv/briefs/briefs/kars-talks.md
+
+The new brief passes 'briefs check' as written. YAML comments in its front
+matter show every block type with its attributes; neither the API nor pandoc
+shows them. An existing file is never overwritten.
+"""
+
 CHECK_QUIET_FOR = 1.0
 """Seconds of parsing that show no progress at all: small content checks exactly as before."""
 
@@ -52,7 +64,7 @@ CHECK_QUIET_FOR = 1.0
 def _parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
-        prog="briefs", description="Check and inspect Briefs API content.", epilog=EXAMPLES, formatter_class=raw
+        prog="briefs", description="Check, inspect and start Briefs API content.", epilog=EXAMPLES, formatter_class=raw
     )
     content = argparse.ArgumentParser(add_help=False)
     content.add_argument(
@@ -72,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
         epilog=DUMP_EXAMPLES, formatter_class=raw,
     )  # fmt: skip
     dump.add_argument("brief_id", metavar="BRIEF_ID", help="the id of a valid brief, such as sochi-summit-2021")
+    new = commands.add_parser(
+        "new", parents=[content], help="write briefs/BRIEF_ID.md from a template with every block type",
+        description="Write <content>/briefs/BRIEF_ID.md from a template that shows every block type.",
+        epilog=NEW_EXAMPLES, formatter_class=raw,
+    )  # fmt: skip
+    new.add_argument("brief_id", metavar="BRIEF_ID", help="the new brief's id, a slug such as kars-talks")
+    new.add_argument("--title", help="its title (default: made from the id)")
     return parser
 
 
@@ -127,12 +146,25 @@ def dump(content_dir: str, brief_id: str) -> int:
     return 0
 
 
+def new(content_dir: str, brief_id: str, title: str | None) -> int:
+    """Write a new brief from the template; 1 if the id is not a slug or the file exists."""
+    try:
+        path = write_brief(content_dir, brief_id, title)
+    except ScaffoldError as exc:
+        print(f"briefs: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}; fill it in, then run: briefs check --content {content_dir}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``briefs`` console script."""
     args = _parser().parse_args(argv)
     content_dir = content_dir_from_env(args.content)
     if args.command == "check":
         return check(content_dir, args.format)
+    if args.command == "new":
+        return new(content_dir, args.brief_id, args.title)
     return dump(content_dir, args.brief_id)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from api.cli import _parser
 
-COMMANDS = ["check", "dump"]
+COMMANDS = ["check", "dump", "new"]
 
 
 def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
