@@ -8,12 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.briefs.test_fixtures import FIXTURES, FixtureCase, parse_expected_errors, read_fixture_dir
 
 from api.cli import main
 from api.reports import escape_data, escape_property, github_command, repository_root
 from briefs.errors import ContentError
 from briefs.loader import load_corpus
+from tests.briefs.test_fixtures import FIXTURES, FixtureCase, parse_expected_errors, read_fixture_dir
 
 CASES = read_fixture_dir("errors")
 UNKNOWN_TYPE = (
