@@ -70,7 +70,9 @@ class ActorQuerySchema(PageQuerySchema):
     """Filters of the actor list."""
 
     kind = ActorKind(metadata=describe("Only actors of this kind.", "person"))
-    q = SearchText(metadata=describe("Words in the name, id or description; accents and case ignored.", "putin"))
+    q = SearchText(
+        metadata=describe("Words in the name, aliases, id or description; accents and case ignored.", "putin")
+    )
 
 
 class EventQuerySchema(CsvQuerySchema):
