@@ -8,6 +8,8 @@ from marshmallow import fields, validate
 
 from briefs.blocks import BLOCK_TYPES
 from briefs.entities import ACTOR_KINDS
+from briefs.facets import FACETS
+from briefs.query import SYNTAX_FTS5, SYNTAX_WORDS
 
 
 class NamedEnum(fields.String):
@@ -43,3 +45,13 @@ HitType = named_enum(
     "HitType", ("brief", "section", *BLOCK_TYPES), "What a search hit is: a brief, a section or a typed block."
 )
 ResponseFormat = named_enum("ResponseFormat", ("json", "csv"), "Representation of a collection.")
+FacetName = named_enum(
+    "FacetName", FACETS, "What a facet counts items by: hit type, brief, actor or event mentioned, tag, year published."
+)
+EntityKind = named_enum("EntityKind", ("actor", "event"), "Whether an entity is an actor or an event.")
+QuerySyntax = named_enum(
+    "QuerySyntax",
+    (SYNTAX_WORDS, SYNTAX_FTS5),
+    "How a search query was read: as words (the documented search syntax), or as FTS5 syntax, as written.",
+    names=("WORDS", "FTS5_SYNTAX"),
+)
