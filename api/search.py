@@ -12,7 +12,7 @@ from flask import request
 from api.rest import paginate
 from api.store import reader
 from briefs import search as fts
-from briefs.citations import Citation, cite_match
+from briefs.citations import Citation
 from briefs.facets import Facet
 from briefs.query import NamedEntity
 
@@ -96,12 +96,4 @@ def facet_fields(facets: Mapping[str, Facet] | Sequence[str]) -> dict[str, Any]:
 
 def cite_hits(hits: list[fts.SearchHit]) -> list[CitedHit]:
     """Each hit with the citation of its first matched words."""
-    artifact = reader()
-    cited = []
-    for hit in hits:
-        brief = artifact.brief(hit.brief_id)
-        citation = None
-        if brief is not None and hit.match_start is not None and hit.match_end is not None:
-            citation = cite_match(brief, hit.match_start, hit.match_end)
-        cited.append(CitedHit(hit, citation))
-    return cited
+    return [CitedHit(hit, citation) for hit, citation in zip(hits, reader().search.cite(hits), strict=True)]

@@ -100,7 +100,7 @@ def count_facets(
     ctes = [f"sel AS MATERIALIZED ({selection})"]
     parts = []
     for number, name in enumerate(wanted):
-        ctes.append(f"c{number} AS (SELECT value, count(*) AS n FROM ({queries[name]}) GROUP BY value)")
+        ctes.append(f"c{number} AS MATERIALIZED (SELECT value, count(*) AS n FROM ({queries[name]}) GROUP BY value)")
         parts.append(
             f"SELECT * FROM (SELECT '{name}', value, n, (SELECT count(*) FROM c{number}) FROM c{number} "
             f"ORDER BY n DESC, value LIMIT {MAX_VALUES})"

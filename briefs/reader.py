@@ -37,6 +37,8 @@ T = TypeVar("T")
 K = TypeVar("K")
 BRIEF_CACHE_SIZE = 64
 """Unpickled briefs kept per process."""
+MMAP_BYTES = 2**31
+"""Bytes of the artifact each connection maps into memory (SQLite caps it at 2 GB by default)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SORT_COLUMNS = {"published": "published", "title": "title"}
 _MATCHING_BRIEFS = (
@@ -139,7 +141,11 @@ class Artifact:
     # -- connections ------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+        conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+        # Read the file through the page cache that every worker shares, without copying pages:
+        # searches and facets jump around large index tables.
+        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        return conn
 
     def _conn(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child (connections must not cross fork)."""

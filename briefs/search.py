@@ -25,14 +25,17 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from briefs import query as reading_
+from briefs.citations import Citation
+from briefs.hit_citations import cite_hits
 from briefs.index import (
     CLOSE,
+    CUT,
     HIT_TYPES,
     OPEN,
     WEIGHTS,
@@ -57,12 +60,13 @@ __all__ = [
 
 _DETAILS = """
 SELECT rowid, type, brief_id, section_id, element_id, title, base, text,
-       highlight(docs, 2, :open, :close),
-       snippet(docs, 2, :open, :close, '…', :tokens),
+       snippet(docs, 2, :open, :close, :cut, :tokens),
        highlight(docs, 0, :open, :close),
-       snippet(docs, 1, :open, :close, '…', :tokens)
+       snippet(docs, 1, :open, :close, :cut, :tokens)
 FROM docs WHERE docs MATCH :match AND rowid IN (SELECT value FROM json_each(:rowids))
 """
+_CUT = CUT
+"""What snippet() puts where it cut the text, turned into "…" (a sentinel, so that the text's own "…" stays)."""
 _SNIPPET_TOKENS = 24
 MAX_COMPLETIONS = 64
 """Written words a prefix query also searches for, at most (the stem prefix is always searched)."""
@@ -88,9 +92,10 @@ class SearchHit:
     score: float
     """Relevance (negated BM25): higher is better."""
     match_start: int | None
-    """Offset in :attr:`Brief.text` of the first match in the hit's text; None if only a title matched."""
+    """Offset in :attr:`Brief.text` of the first words the snippet marks (or of the first mention of a named
+    entity, for a hit found through it); None if only a title or summary matched."""
     match_end: int | None
-    """Offset in :attr:`Brief.text` just past that match."""
+    """Offset in :attr:`Brief.text` just past them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +253,10 @@ class SearchIndex:
             suggestion = self._suggester.suggest(reading, lambda text: self.count(self.read(text), filters))
         return SearchResult(total, hits, reading, suggestion)
 
+    def cite(self, hits: Sequence[SearchHit]) -> list[Citation | None]:
+        """The citation of each hit's match, None for a hit matched by its title or summary alone."""
+        return cite_hits(self._connection(), hits)
+
     def count(self, reading: Reading, filters: SearchFilters | None = None) -> int:
         """How many hits a reading finds."""
         selection = self.select(reading, filters or SearchFilters())
@@ -335,7 +344,7 @@ def _details(
     """Hits for one page of ranked rowids, in the page's order."""
     assert reading.match is not None
     params = {
-        "open": OPEN, "close": CLOSE, "tokens": _SNIPPET_TOKENS, "match": reading.match,
+        "open": OPEN, "close": CLOSE, "cut": _CUT, "tokens": _SNIPPET_TOKENS, "match": reading.match,
         "rowids": json.dumps([rowid for rowid, _ in page]),
     }  # fmt: skip
     rows = {row[0]: row for row in conn.execute(_DETAILS, params)}
@@ -352,21 +361,21 @@ def _details(
 
 
 def _hit(row: tuple[Any, ...], score: float, mention: tuple[int, int] | None) -> SearchHit:
-    _, type_, brief_id, section_id, element_id, title, base, text, highlighted, text_snippet, title_mark, summary = row
-    start = (highlighted or "").find(OPEN)
-    end = (highlighted or "").find(CLOSE, start)
-    match_start = base + start if start >= 0 else None
-    # The end in the highlighted text counts the opening sentinel once.
-    match_end = base + end - 1 if start >= 0 and end >= 0 else None
+    _, type_, brief_id, section_id, element_id, title, base, text, text_snippet, title_mark, summary = row
     snippet = str(text_snippet or "")
-    if OPEN not in snippet:
-        if mention is not None and text:
-            match_start, match_end = mention
-            snippet = _around(text, mention[0] - base, mention[1] - base)
-        elif OPEN in (title_mark or ""):
-            snippet = title_mark
-        elif OPEN in (summary or ""):
-            snippet = summary
+    match_start = match_end = None
+    found = _first_mark(str(text), snippet) if OPEN in snippet else None
+    if found is not None:
+        match_start, match_end = base + found[0], base + found[1]
+    elif OPEN in snippet:
+        pass  # the marked words could not be found again (never seen): shown, not cited
+    elif mention is not None and text:
+        match_start, match_end = mention
+        snippet = _around(text, mention[0] - base, mention[1] - base)
+    elif OPEN in (title_mark or ""):
+        snippet = title_mark
+    elif OPEN in (summary or ""):
+        snippet = summary
     return SearchHit(
         type=str(type_),
         brief_id=str(brief_id),
@@ -378,6 +387,19 @@ def _hit(row: tuple[Any, ...], score: float, mention: tuple[int, int] | None) ->
         match_start=match_start,
         match_end=match_end,
     )
+
+
+def _first_mark(text: str, snippet: str) -> tuple[int, int] | None:
+    """Where, in ``text``, the snippet's first marked words stand: the snippet (its marks and cuts taken
+    out) is a run of the text, found again by its words (highlight() would mark the whole text)."""
+    fragment = snippet.replace(_CUT, "")
+    plain = fragment.replace(OPEN, "").replace(CLOSE, "")
+    at = text.find(plain)
+    if at < 0:
+        return None
+    opened = fragment.index(OPEN)
+    closed = fragment.index(CLOSE, opened)
+    return at + opened, at + closed - 1  # the closing sentinel's index counts the opening one
 
 
 def _around(text: str, start: int, end: int) -> str:
@@ -392,5 +414,5 @@ def _around(text: str, start: int, end: int) -> str:
 
 
 def _mark(snippet: str) -> str:
-    """Escape a snippet for HTML and turn its sentinels into ``<mark>`` elements."""
-    return html.escape(snippet).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+    """Escape a snippet for HTML and turn its sentinels into ``<mark>`` elements and "…"."""
+    return html.escape(snippet).replace(OPEN, "<mark>").replace(CLOSE, "</mark>").replace(_CUT, "…")

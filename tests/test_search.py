@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefs.blocks import BLOCK_TYPES
+from briefs.citations import Citation, cite_match
 from briefs.loader import Corpus, load_corpus
 from briefs.search import HIT_TYPES, SearchFilters, SearchHit, SearchIndex
 
@@ -455,3 +456,28 @@ def test_a_thousand_briefs_are_indexed_whole(seed: Corpus) -> None:
     total, hits = found(index, "border demarcation", types={"expectation"}, limit=3)
     assert total == 1000 * sum("demarcation" in e.text for e in brief.elements_of_type("expectation"))
     assert [hit.element_id for hit in hits] == ["border-demarcation"] * 3
+
+
+def _citation_fields(citation: Citation | None) -> tuple[object, ...] | None:
+    if citation is None:
+        return None
+    brief = citation.brief
+    return (brief.id, brief.revision, brief.source, citation.section_id, citation.element, citation.start,
+            citation.end, citation.source, citation.exact, citation.prefix, citation.suffix)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Azerbaijan", "border demarcation", "working group", "Nakhchivan", "Putin", "scenarios", "title:preempts",
+     "summary:sochi", "the", "Moscow", '"state of war"', "Aliyev OR CSTO"],
+)  # fmt: skip
+def test_hits_are_cited_as_the_whole_brief_would_cite_them(seed: Corpus, seed_index: SearchIndex, query: str) -> None:
+    hits = found(seed_index, query, limit=1000)[1]
+    expected = [
+        cite_match(seed.briefs[hit.brief_id], hit.match_start, hit.match_end)
+        if hit.match_start is not None and hit.match_end is not None else None
+        for hit in hits
+    ]  # fmt: skip
+    assert [_citation_fields(c) for c in seed_index.cite(hits)] == [_citation_fields(c) for c in expected]
+    if query == "Azerbaijan":
+        assert {c.element_id for c in expected if c} > {None}  # citations in blocks, and in sections outside them
