@@ -273,7 +273,10 @@ def _parameter_errors(messages: Any) -> list[dict[str, Any]]:
         if not isinstance(by_name, dict):
             continue
         for name, texts in by_name.items():
-            listed = texts if isinstance(texts, list) else [texts]
+            if isinstance(texts, dict):  # a list parameter (facets=a,b) reports each item by its index
+                listed = [f"item {index + 1}: {text}" for index, item in sorted(texts.items()) for text in item]
+            else:
+                listed = texts if isinstance(texts, list) else [texts]
             errors.append({"name": name, "in": location, "messages": [str(t) for t in listed]})
     return errors
 
