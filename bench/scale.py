@@ -195,6 +195,8 @@ def verdicts(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     ]  # fmt: skip
     for label, value, base in (
         ("GET p50, first, in process", row["in_process"]["get_first_p50_ms"], first["in_process"]["get_first_p50_ms"]),
+        ("GET p50, first, in process, CPU time", row["in_process"]["get_first_cpu_p50_ms"],
+         first["in_process"]["get_first_cpu_p50_ms"]),
         ("GET p50, repeated, in process", row["in_process"]["get_repeat_p50_ms"],
          first["in_process"]["get_repeat_p50_ms"]),
         ("GET p50, HTTP", row["http_get_p50_ms"], first["http_get_p50_ms"]),

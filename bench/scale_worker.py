@@ -529,10 +529,12 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--edits", type=int, default=3)
     options.add_argument("--reload-interval", type=float, default=0.5)
     options.add_argument("--consecutive", type=int, default=12)
-    options.add_argument("--visible-timeout", type=float, default=120)
+    options.add_argument("--visible-timeout", type=float, default=None, help="default 120 s + 10 ms a brief")
     options.add_argument("--jobs", type=int, default=None)
     options.add_argument("--seed", type=int, default=0)
     args = options.parse_args(argv)
+    if args.visible_timeout is None:
+        args.visible_timeout = 120 + args.size * 0.01
     # SIGTERM (from bench/scale.py on its time limit) unwinds, so that every server is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     figures = measure(args.content.resolve(), args.work.resolve(), args)
