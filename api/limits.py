@@ -17,6 +17,8 @@ UNLIMITED_ENDPOINTS = ("health.Health", "health.Readiness")
 def init_limits(app: flask.Flask) -> Limiter:
     """Install the rate limiter and the size checks; call before the Api registers its hooks.
 
+    The limit counts every request of one client address, whatever the endpoint (an
+    application-wide limit: Flask-Limiter's default limits would count per endpoint).
     With the default ``memory://`` storage each gunicorn worker counts on its
     own, so a client may get up to (workers x limit); set
     ``BRIEFS_RATELIMIT_STORAGE_URI=redis://host:6379`` to share counts between
@@ -26,10 +28,10 @@ def init_limits(app: flask.Flask) -> Limiter:
     limiter = Limiter(
         get_remote_address,
         app=app,
-        default_limits=[app.config["BRIEFS_RATELIMIT"]],
+        application_limits=[app.config["BRIEFS_RATELIMIT"]],
         storage_uri=app.config["BRIEFS_RATELIMIT_STORAGE_URI"],
         headers_enabled=True,
-        default_limits_exempt_when=lambda: request.endpoint in UNLIMITED_ENDPOINTS,
+        application_limits_exempt_when=lambda: request.endpoint in UNLIMITED_ENDPOINTS,
         key_prefix="briefs",
     )
     return limiter
