@@ -10,7 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import __version__, health, v1
 from api.config import settings_from_env
-from api.limits import init_limits
+from api.fastpath import FastPath
+from api.limits import ClientLimit, init_limits
 from api.logs import init_request_logging
 from api.rest import Api
 from api.store import EXTENSION, ArtifactStore
@@ -59,12 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
         cache_dir=app.config["BRIEFS_CACHE_DIR"],
         reload_interval=float(app.config["BRIEFS_RELOAD_INTERVAL"]),
     )
-    if app.config["BRIEFS_TRUSTED_PROXIES"]:
-        # Behind N proxies, the client address (for rate limits) is the Nth from the right in X-Forwarded-For.
-        proxies = int(app.config["BRIEFS_TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     init_request_logging(app)
-    init_limits(app)
+    limiter = init_limits(app)
     app.register_blueprint(
         flask.Blueprint("docs_assets", __name__, static_folder=SWAGGER_UI_DIST, static_url_path="/docs/assets")
     )
@@ -76,4 +73,12 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
     api.register_converter(versions.VersionConverter, versions.version_parameter)
     for blueprint in (*v1.BLUEPRINTS, health.blp):
         api.register_blueprint(blueprint)
+    if app.config["BRIEFS_FAST_PATH"]:
+        # Cache hits are answered before Flask builds a request (api/fastpath.py).
+        fast = FastPath(app, app.wsgi_app, ClientLimit(limiter, app.config["BRIEFS_RATELIMIT"]))
+        app.wsgi_app = fast  # type: ignore[method-assign]
+    if app.config["BRIEFS_TRUSTED_PROXIES"]:
+        # Behind N proxies, the client address (for rate limits) is the Nth from the right in X-Forwarded-For.
+        proxies = int(app.config["BRIEFS_TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app

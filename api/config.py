@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "BRIEFS_MAX_URL_BYTES": 8000,
     "BRIEFS_MAX_HEADER_BYTES": 16384,
     "BRIEFS_TRUSTED_PROXIES": 0,
+    "BRIEFS_FAST_PATH": True,
 }
 """Every setting and its default; docs/operations.md describes each."""
 

@@ -1,22 +1,39 @@
 """Request limits: a rate limit per client (Flask-Limiter) and bounds on URL,
-headers and GET bodies, each answered with a 4xx problem."""
+headers and GET bodies, each answered with a 4xx problem.
+
+:class:`ClientLimit` counts the same limit for :mod:`api.fastpath` without a
+Flask request: the same ``limits`` strategy and storage, the same keys.
+"""
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
 
 import flask
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage, Storage
+from limits.strategies import FixedWindowRateLimiter
 
 from api.rest import abort
 
 UNLIMITED_ENDPOINTS = ("health.Health", "health.Readiness")
 """Probes are never rate limited: a load balancer must always reach them."""
+KEY_PREFIX = "briefs"
+SCOPE = "global"
+"""Flask-Limiter's scope of an application-wide limit: one count per client, whatever the endpoint."""
+SWEEP_EVERY_S = 10.0
+"""How often :class:`ClientLimit` lets the in-memory storage start its sweep of expired counts."""
 
 
 def init_limits(app: flask.Flask) -> Limiter:
     """Install the rate limiter and the size checks; call before the Api registers its hooks.
 
+    The limit counts every request of one client address, whatever the endpoint (an
+    application-wide limit: Flask-Limiter's default limits would count per endpoint).
     With the default ``memory://`` storage each gunicorn worker counts on its
     own, so a client may get up to (workers x limit); set
     ``BRIEFS_RATELIMIT_STORAGE_URI=redis://host:6379`` to share counts between
@@ -26,11 +43,11 @@ def init_limits(app: flask.Flask) -> Limiter:
     limiter = Limiter(
         get_remote_address,
         app=app,
-        default_limits=[app.config["BRIEFS_RATELIMIT"]],
+        application_limits=[app.config["BRIEFS_RATELIMIT"]],
         storage_uri=app.config["BRIEFS_RATELIMIT_STORAGE_URI"],
         headers_enabled=True,
-        default_limits_exempt_when=lambda: request.endpoint in UNLIMITED_ENDPOINTS,
-        key_prefix="briefs",
+        application_limits_exempt_when=lambda: request.endpoint in UNLIMITED_ENDPOINTS,
+        key_prefix=KEY_PREFIX,
     )
     return limiter
 
@@ -45,3 +62,82 @@ def _check_sizes() -> None:
         abort(431, f"The headers take {header_bytes} bytes; the limit is {config['BRIEFS_MAX_HEADER_BYTES']}.")
     if request.method in ("GET", "HEAD") and (request.content_length or request.headers.get("Transfer-Encoding")):
         abort(400, "A GET or HEAD request takes no body.")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the rate limit says of one request."""
+
+    allowed: bool
+    """False when a limit is exceeded: the answer is a 429."""
+    breached: str
+    """The exceeded limit as Flask-Limiter describes it (``600 per 1 minute``), or empty."""
+    headers: tuple[tuple[str, str], ...]
+    """``X-RateLimit-Limit``, ``-Remaining``, ``-Reset`` and ``Retry-After``, as Flask-Limiter sends them."""
+
+
+class ClientLimit:
+    """The application's rate limit, counted outside Flask exactly as Flask-Limiter counts it.
+
+    :param limiter: the application's limiter: its storage and strategy are used
+    :param limits: the limit text it was given (``BRIEFS_RATELIMIT``)
+    """
+
+    def __init__(self, limiter: Limiter, limits: str) -> None:
+        self._limiter = limiter
+        self._items: list[RateLimitItem] = sorted(parse_many(limits))  # Flask-Limiter checks the shortest first
+        self._next_sweep = 0.0
+
+    def hit(self, client: str) -> Verdict:
+        """Count one request of ``client`` (its address) against every limit, as Flask-Limiter's
+        ``_check_request_limit`` and its headers hook do, stopping at the first exceeded.
+
+        :raises Exception: whatever the storage raises (an unreachable Redis)
+        """
+        if not (self._limiter.enabled and self._limiter.initialized):
+            return Verdict(True, "", ())
+        strategy = self._limiter.limiter  # follows Flask-Limiter's fallback storage when it uses one
+        args = (KEY_PREFIX, client, SCOPE)
+        shown = self._items[0]
+        breached = ""
+        remaining = reset = None
+        for item in self._items:
+            if type(strategy) is FixedWindowRateLimiter:
+                # One round trip fewer than hit() then get_window_stats(): incr() returns the count.
+                key = item.key_for(*args)
+                count = self._incr(strategy.storage, key, item.get_expiry())
+                allowed = count <= item.amount
+                if item is shown or not allowed:
+                    remaining, reset = max(0, item.amount - count), strategy.storage.get_expiry(key)
+            else:
+                allowed = strategy.hit(item, *args)
+            if not allowed:
+                shown, breached = item, str(item)
+                break
+        if remaining is None or reset is None:
+            reset, remaining = strategy.get_window_stats(shown, *args)
+        reset_at = int(reset + 1)
+        headers = (
+            ("X-RateLimit-Limit", str(shown.amount)), ("X-RateLimit-Remaining", str(remaining)),
+            ("X-RateLimit-Reset", str(reset_at)), ("Retry-After", str(int(reset_at - time.time()))),
+        )  # fmt: skip
+        return Verdict(not breached, breached, headers)
+
+    def _incr(self, storage: Storage, key: str, expiry: int) -> int:
+        """``storage.incr(key, expiry)``; in memory, without starting a thread.
+
+        limits' :class:`MemoryStorage` starts a timer thread, to sweep expired counts away, on
+        every ``incr()`` that finds the previous one finished (10 ms after it started): about one
+        thread per 10 ms of traffic, and under load the wait for each thread to start costs more
+        than the rest of a cached answer. Here, the count is kept exactly as ``incr()`` keeps it,
+        and ``incr()`` itself (so its sweep) runs once per :data:`SWEEP_EVERY_S`.
+        """
+        if type(storage) is not MemoryStorage or time.monotonic() >= self._next_sweep:
+            self._next_sweep = time.monotonic() + SWEEP_EVERY_S
+            return storage.incr(key, expiry)
+        storage.get(key)  # drops the count if its window is over, as incr() does first
+        with storage.locks[key]:
+            storage.storage[key] += 1
+            if storage.storage[key] == 1:
+                storage.expirations[key] = time.time() + expiry
+        return storage.storage.get(key, 0)

@@ -12,6 +12,7 @@ import re
 import secrets
 import sys
 import time
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C encoder json.dumps uses
 
 import flask
 from flask import Response, g, request
@@ -79,21 +80,72 @@ def _finish(response: Response) -> Response:
     version = current().artifact.version
     response.headers[REQUEST_ID_HEADER] = request_id
     response.headers["X-Content-Version"] = version
-    if not flask.current_app.config.get("BRIEFS_ACCESS_LOG", True):
-        return response
-    access_log.info(
-        "%s %s %s",
-        request.method,
-        request.path,
-        response.status_code,
-        extra={
-            "request_id": request_id,
-            "method": request.method,
-            "path": request.path,
-            "query": request.query_string.decode("latin-1"),
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
-            "content_version": version,
-        },
-    )
+    if flask.current_app.config.get("BRIEFS_ACCESS_LOG", True):
+        log_access(
+            request_id, request.method, request.path, request.query_string.decode("latin-1"),
+            response.status_code, started=g.get("started", time.perf_counter()), version=version,
+        )  # fmt: skip
     return response
+
+
+def log_access(
+    request_id: str, method: str, path: str, query: str, status: int, *, started: float, version: str
+) -> None:
+    """Log one request on ``api.access``.
+
+    When the ``api`` loggers are configured as :func:`configure_logging` leaves them (one
+    JSON handler, nothing attached to ``api.access``), the line is formatted directly,
+    without a log record: the same JSON that :class:`JsonFormatter` writes, at a fraction
+    of the cost. Any other configuration (a handler a test or an operator added) gets the
+    record through :mod:`logging` as usual.
+    """
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    duration_ms = round((time.perf_counter() - started) * 1000, 3)
+    handler = _plain_json_handler()
+    if handler is None:
+        access_log.info(
+            "%s %s %s", method, path, status,
+            extra={"request_id": request_id, "method": method, "path": path, "query": query, "status": status,
+                   "duration_ms": duration_ms, "content_version": version},
+        )  # fmt: skip
+        return
+    line = (
+        f'{{"time": "{_now_text()}", "level": "info", "logger": "api.access", '
+        f'"message": {encode_basestring(f"{method} {path} {status}")}, "request_id": {encode_basestring(request_id)}, '
+        f'"method": {encode_basestring(method)}, "path": {encode_basestring(path)}, '
+        f'"query": {encode_basestring(query)}, "status": {status}, "duration_ms": {duration_ms!r}, '
+        f'"content_version": {encode_basestring(version)}}}\n'
+    )
+    with handler.lock:  # type: ignore[union-attr]  # a StreamHandler always has its lock
+        handler.stream.write(line)
+        handler.flush()
+
+
+def _plain_json_handler() -> logging.StreamHandler | None:  # type: ignore[type-arg]
+    """The one JSON stream handler of the ``api`` logger, if the access log goes there and nowhere else."""
+    if access_log.handlers or access_log.filters or not access_log.propagate:
+        return None
+    parent = logging.getLogger("api")
+    if len(parent.handlers) != 1 or parent.filters or parent.propagate:
+        return None
+    handler = parent.handlers[0]
+    if type(handler) is not logging.StreamHandler or type(handler.formatter) is not JsonFormatter or handler.filters:
+        return None
+    if handler.level > logging.INFO:
+        return None
+    return handler
+
+
+_clock: tuple[int, str] = (-1, "")
+"""The second last formatted and its text: formatting the time is the costly part of a line."""
+
+
+def _now_text() -> str:
+    global _clock  # noqa: PLW0603 - one tuple, replaced whole, so threads never see half an update
+    now = int(time.time())
+    second, text = _clock
+    if second != now:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(now))
+        _clock = (now, text)
+    return text

@@ -105,7 +105,14 @@ def _renderer_app(artifact_path: str) -> Any:
 
     if not _apps:
         _apps.append(
-            create_app({"BRIEFS_ARTIFACT": artifact_path, "BRIEFS_ACCESS_LOG": False, "RATELIMIT_ENABLED": False})
+            create_app(
+                {
+                    "BRIEFS_ARTIFACT": artifact_path,
+                    "BRIEFS_ACCESS_LOG": False,
+                    "RATELIMIT_ENABLED": False,
+                    "BRIEFS_FAST_PATH": False,
+                }
+            )
         )
     else:
         _apps[0].extensions[EXTENSION] = ArtifactStore(artifact=artifact_path)

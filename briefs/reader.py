@@ -158,6 +158,10 @@ class Artifact:
             body = gzip.decompress(gzipped)
         return StoredResponse(body, gzipped, etag, tuple(tuple(pair) for pair in json.loads(headers)))
 
+    def response_keys(self) -> list[str]:
+        """Every path the build stored a response for, in order."""
+        return [key for (key,) in self._query("SELECT key FROM responses ORDER BY key")]
+
     # -- briefs -------------------------------------------------------------------
 
     def brief(self, brief_id: str) -> Brief | None:

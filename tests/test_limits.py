@@ -28,6 +28,14 @@ def test_rate_limit_is_a_429_problem_with_retry_after() -> None:
     assert client.get("/readyz").status_code == 200, "probes are never limited"
 
 
+def test_the_rate_limit_counts_every_path_of_a_client_together() -> None:
+    client = create_app({"BRIEFS_CONTENT_DIR": str(ROOT / "content"), "BRIEFS_RATELIMIT": "4 per minute"}).test_client()
+    paths = ["/v1", "/v1/briefs", "/v1/briefs/sochi-summit-2021", "/v1/search?q=border", "/v1/events"]
+    answers = [client.get(path) for path in paths]
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["3", "2", "1", "0", "0"]
+
+
 @pytest.mark.parametrize(
     ("path", "headers", "status"),
     [("/v1/briefs?tag=" + "a" * 9000, {}, 414), ("/v1/briefs", {"X-Big": "x" * 20000}, 431),
