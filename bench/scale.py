@@ -149,7 +149,7 @@ def measure_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         timeout = 900 + size * 1.0  # generous, yet bounded: 10,000 briefs get 3 hours at most
         figures = run_worker(worker_command(content, work, size, args), Path(tmp) / "worker.log", timeout)
         if args.keep_logs:
-            keep = RESULTS / f"scale-logs-{size}"
+            keep = RESULTS / f"scale-logs-{size}.tmp"  # ignored by git
             keep.mkdir(parents=True, exist_ok=True)
             for log in (*work.glob("*.log"), Path(tmp) / "worker.log"):
                 (keep / log.name).write_bytes(log.read_bytes())
@@ -282,7 +282,11 @@ def options() -> argparse.ArgumentParser:
     add("--jobs", type=int, default=None, help="briefs build --jobs (default: one per core)")
     add("--seed", type=int, default=0, help="random seed of corpora and requests")
     add("--tmp", default=None, help="where the corpora and artifacts go (default: the system's temporary directory)")
-    add("--keep-logs", action="store_true", help="copy the server and worker logs to bench/results/scale-logs-SIZE/")
+    add(
+        "--keep-logs",
+        action="store_true",
+        help="copy the server and worker logs to bench/results/scale-logs-SIZE.tmp/",
+    )
     return parser
 
 
