@@ -63,8 +63,10 @@ SELECT rowid, type, brief_id, section_id, element_id, title, base, text,
        snippet(docs, 2, :open, :close, :cut, :tokens),
        highlight(docs, 0, :open, :close),
        snippet(docs, 1, :open, :close, :cut, :tokens)
-FROM docs WHERE docs MATCH :match AND rowid IN (SELECT value FROM json_each(:rowids))
+FROM docs WHERE docs MATCH :match AND +rowid IN (SELECT value FROM json_each(:rowids))
 """
+# "+rowid": the page's rows are picked from one pass over the matches; as a rowid constraint,
+# FTS5 would evaluate the whole query again for each row of the page.
 _CUT = CUT
 """What snippet() puts where it cut the text, turned into "…" (a sentinel, so that the text's own "…" stays)."""
 _SNIPPET_TOKENS = 24
