@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefs import query as reading_
 from briefs.citations import Citation
+from briefs.expressions import REFS_COLUMN, read_words
 from briefs.hit_citations import cite_hits
 from briefs.index import (
     CLOSE,
@@ -46,7 +47,8 @@ from briefs.index import (
     remove_rows,
 )
 from briefs.model import Entities
-from briefs.query import EntityNames, Reading, ref_token
+from briefs.names import EntityNames, ref_token
+from briefs.query import Reading
 from briefs.suggest import Suggester, Suggestion
 from briefs.words import fold
 
@@ -200,7 +202,7 @@ class SearchIndex:
             notes = (f"Read as words: it is not valid FTS5 syntax ({problem}).",)
             text = reading_.without_fts5_operators(text)
         groups = reading_.resolve(reading_.parse(text), self.names)
-        return reading_.read_words(groups, dropped, notes, self._completions)
+        return read_words(groups, dropped, notes, self._completions)
 
     def _completions(self, prefix: str) -> list[str]:
         """Up to :data:`MAX_COMPLETIONS` written words of the briefs that start with ``prefix``."""
@@ -276,7 +278,7 @@ class SearchIndex:
             if entity_id is not None:
                 if not self.names.is_entity(kind, entity_id):
                     return None
-                match = f'({match}) AND {reading_.REFS_COLUMN} : "{ref_token(entity_id)}"'
+                match = f'({match}) AND {REFS_COLUMN} : "{ref_token(entity_id)}"'
         where = ["docs MATCH :match"]
         params: dict[str, Any] = {"match": match}
         if filters.types is not None:
