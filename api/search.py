@@ -14,7 +14,7 @@ from api.store import reader
 from briefs import search as fts
 from briefs.citations import Citation
 from briefs.facets import Facet
-from briefs.query import NamedEntity
+from briefs.names import NamedEntity
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 from briefs.model import Brief, Element, Mention, Mentions, Section, StrategyElement
-from briefs.query import ref_token
+from briefs.names import ref_token
 
 HIT_TYPES = ("brief", "section", "factor", "expectation", "scenario", "strategy-element")
 """The kinds of search hit: a whole brief, a section, or one of the block types."""

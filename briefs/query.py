@@ -19,27 +19,25 @@ A query is read in one of two ways, and never refused:
 
 Control characters (NUL included) are dropped, and reported.
 
-This module only reads and writes text; :mod:`briefs.search` checks FTS5 syntax
+This module reads and writes the words syntax; :mod:`briefs.expressions` turns
+what it read into FTS5 expressions, and :mod:`briefs.search` checks FTS5 syntax
 against the index and runs the query.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from briefs.model import Entities
-from briefs.words import fold, is_word_character, name_key, split_words
+from briefs.names import EntityNames, NamedEntity
+from briefs.words import fold, is_word_character, split_words
 
 SYNTAX_WORDS = "words"
 """The query was read in the words syntax described above."""
 SYNTAX_FTS5 = "fts5"
 """The query was given to FTS5 as written."""
-REFS_COLUMN = "refs"
-"""The index column that holds, for each row, a token per entity the row mentions."""
 # Lucene's English stop words, and the question words and auxiliaries that start the questions
 # people type ("what did Putin say about the EU").
 
@@ -56,8 +54,6 @@ _FTS5_OPERATOR = re.compile(r"(?:^|\s)(?:AND|NOT)(?=\s|$)|NEAR\s*\(|[()^]|[^\s\"
 _FTS5_PUNCTUATION = re.compile(r"[(){}^:+,]")
 _FTS5_WORDS = re.compile(r"(?<!\S)(?:AND|NOT|NEAR)(?!\S)")
 _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
-_MAX_VARIANTS = 8
-"""Phrase spellings tried at most, with and without each possessive 's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,25 +64,6 @@ class Word:
     """The word without a possessive 's."""
     possessive: bool = False
     """True when it was typed with a possessive 's (``Putin's``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class NamedEntity:
-    """An actor or event, as a query can name it."""
-
-    kind: str
-    """``actor`` or ``event``."""
-    id: str
-    """Its id."""
-    name: str
-    """Its name (an actor's name, an event's title)."""
-    names: tuple[str, ...]
-    """Its name and every alias."""
-
-    @property
-    def token(self) -> str:
-        """The token that stands for it in the ``refs`` column of the index."""
-        return ref_token(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,50 +112,6 @@ class Reading:
         """The entities that the query names, in order, each once."""
         found = (e for group in self.groups if not group.excluded for term in group.terms for e in term.entities)
         return tuple(dict.fromkeys(found))
-
-
-class EntityNames:
-    """Every name and alias of the actors and events, as a query may contain them."""
-
-    def __init__(self, entities: Entities | None = None) -> None:
-        self._by_key: dict[tuple[str, ...], tuple[NamedEntity, ...]] = {}
-        actors = entities.actors if entities is not None else {}
-        events = entities.events if entities is not None else {}
-        named = [NamedEntity("actor", a.id, a.name, (a.name, *a.aliases)) for _, a in sorted(actors.items())]
-        named += [NamedEntity("event", e.id, e.title, (e.title, *e.aliases)) for _, e in sorted(events.items())]
-        self._ids = {kind: {e.id for e in named if e.kind == kind} for kind in ("actor", "event")}
-        for entity in named:
-            for name in entity.names:
-                key = name_key(name)
-                if key and entity not in self._by_key.get(key, ()):
-                    self._by_key[key] = (*self._by_key.get(key, ()), entity)
-        self.longest = max((len(key) for key in self._by_key), default=0)
-        """Words in the longest name."""
-
-    def is_entity(self, kind: str, entity_id: str) -> bool:
-        """True if an actor (``kind`` "actor") or event of this id exists."""
-        return entity_id in self._ids[kind]
-
-    def names(self) -> list[tuple[str, ...]]:
-        """Every name and alias, as folded words."""
-        return list(self._by_key)
-
-    def find(self, key: tuple[str, ...]) -> tuple[NamedEntity, ...]:
-        """The entities with this name (folded words), if any."""
-        return self._by_key.get(key, ())
-
-    def words(self) -> Iterator[str]:
-        """Every word of every name, as written."""
-        for entities in self._by_key.values():
-            for entity in entities:
-                for name in entity.names:
-                    yield from split_words(name)
-
-
-def ref_token(entity_id: str) -> str:
-    """The single index token that stands for an entity: longer than 64 characters, so that the
-    porter stemmer leaves it alone, and made of letters and digits no text contains."""
-    return ("zzref" + entity_id.encode().hex()).ljust(66, "z")
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -293,21 +226,23 @@ def resolve(groups: Iterable[Group], names: EntityNames) -> list[Group]:
     result: list[Group] = []
     pending: list[Group] = []
     for group in groups:
-        if _plain(group):
+        if is_plain(group):
             pending.append(group)
             continue
         result += _resolve_run(pending, names)
         pending = []
-        terms = tuple(t if t.prefix else replace(t, entities=names.find(_key(t.words))) for t in group.terms)
+        terms = tuple(t if t.prefix else replace(t, entities=names.find(folded_words(t.words))) for t in group.terms)
         result.append(replace(group, terms=terms))
     return result + _resolve_run(pending, names)
 
 
-def _plain(group: Group) -> bool:
+def is_plain(group: Group) -> bool:
+    """One positive term of plain words: not a phrase, a prefix, an exclusion or an alternative."""
     return not group.excluded and len(group.terms) == 1 and not group.terms[0].phrase and not group.terms[0].prefix
 
 
-def _key(words: Iterable[Word]) -> tuple[str, ...]:
+def folded_words(words: Iterable[Word]) -> tuple[str, ...]:
+    """The words as search compares them with names."""
     return tuple(part for word in words for part in split_words(fold(word.text)))
 
 
@@ -318,7 +253,7 @@ def _resolve_run(run: list[Group], names: EntityNames) -> list[Group]:
     while start < len(run):
         for end in range(min(len(run), start + names.longest), start, -1):
             words = tuple(word for group in run[start:end] for word in group.terms[0].words)
-            found = names.find(_key(words)) if len(words) <= names.longest else ()
+            found = names.find(folded_words(words)) if len(words) <= names.longest else ()
             if found:
                 result.append(Group((Term(words, entities=found),)))
                 start = end
@@ -329,119 +264,6 @@ def _resolve_run(run: list[Group], names: EntityNames) -> list[Group]:
     return result
 
 
-# -- writing -----------------------------------------------------------------------------
-
-
-def required(groups: Iterable[Group]) -> tuple[list[Group], list[str]]:
-    """The groups that must match, and the common words left out of them (unless nothing else is left)."""
-    groups = list(groups)
-    optional = [g for g in groups if _plain(g) and not g.terms[0].entities and _is_stop_word(g.terms[0])]
-    if len(optional) == len([g for g in groups if not g.excluded]):
-        return groups, []
-    return [g for g in groups if g not in optional], [g.terms[0].words[0].text for g in optional]
-
-
-def _is_stop_word(term: Term) -> bool:
-    return len(term.words) == 1 and fold(term.words[0].text) in STOP_WORDS
-
-
-Completions = Callable[[str], Sequence[str]]
-"""The words of the corpus, as written, that start with a prefix."""
-
-
-def read_words(
-    groups: list[Group],
-    dropped: tuple[str, ...] = (),
-    notes: tuple[str, ...] = (),
-    completions: Completions | None = None,
-) -> Reading:
-    """The reading of parsed, resolved groups: their FTS5 expression, tiers and text.
-
-    :param completions: the written words a prefix stands for; without it a prefix matches the
-        start of stems only (FTS5's own prefix query)
-    """
-    must, optional = required(groups)
-    positive = [group_expression(g, completions) for g in must if not g.excluded]
-    negative = [group_expression(g, completions) for g in must if g.excluded]
-    notes = tuple(notes)
-    if optional:
-        notes += (f"Not required, as common words: {', '.join(optional)}; they still rank the exact phrase first.",)
-    if not positive:
-        notes += ("Nothing to search for: type a word." if not negative else "Nothing to search for: a query "
-                  "needs a word to look for, besides the words it excludes.",)  # fmt: skip
-        return Reading(render(groups), SYNTAX_WORDS, None, (), tuple(groups), dropped, notes)
-    match = " AND ".join(positive)
-    if negative:
-        match = f"({match}) NOT ({' OR '.join(negative)})"
-    return Reading(render(groups), SYNTAX_WORDS, match, _tiers(groups), tuple(groups), dropped, notes)
-
-
-def _tiers(groups: list[Group]) -> tuple[str, ...]:
-    """The exact phrase of the plain words, when there are two or more and nothing but them; then the
-    passages that mention every entity named."""
-    tiers = []
-    positive = [g for g in groups if not g.excluded]
-    words = tuple(word for g in positive for word in g.terms[0].words)
-    if all(len(g.terms) == 1 and not g.terms[0].phrase and not g.terms[0].prefix for g in positive) and len(words) > 1:
-        tiers.append(phrase_expression(words))
-    entity_groups = [g.terms[0].entities for g in positive if len(g.terms) == 1 and g.terms[0].entities]
-    if entity_groups:
-        tiers.append(" AND ".join(_refs(entities) for entities in entity_groups))
-    return tuple(tiers)
-
-
-def _refs(entities: tuple[NamedEntity, ...]) -> str:
-    refs = [f'{REFS_COLUMN} : "{entity.token}"' for entity in entities]
-    return refs[0] if len(refs) == 1 else "(" + " OR ".join(refs) + ")"
-
-
-def quote(text: str) -> str:
-    """An FTS5 string: double quotes around, inner double quotes doubled."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def phrase_expression(words: tuple[Word, ...], *, prefix: bool = False) -> str:
-    """The words in this order; a possessive word is tried with its 's and without."""
-    spellings = [(word.text, f"{word.text} s") if word.possessive else (word.text,) for word in words]
-    variants = [" ".join(choice) for choice in itertools.islice(itertools.product(*spellings), _MAX_VARIANTS)]
-    star = "*" if prefix else ""
-    expressions = [quote(variant) + star for variant in variants]
-    return expressions[0] if len(expressions) == 1 else "(" + " OR ".join(expressions) + ")"
-
-
-def term_expression(term: Term, completions: Completions | None = None) -> str:
-    """A term in FTS5 syntax: its words (all of them, or as a phrase), or a mention of an entity it names."""
-    if term.phrase:
-        text = phrase_expression(term.words, prefix=term.prefix)
-    else:
-        # Outside a phrase a possessive needs no variant: "Putin" matches "Putin's" as written.
-        parts = [quote(word.text) for word in term.words]
-        if term.prefix:
-            parts[-1] = _prefix_expression(term.words[-1].text, completions)
-        text = parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
-    if not term.entities:
-        return text
-    typed = _key(term.words)
-    others = {
-        name_key(name): name for entity in term.entities for name in entity.names if name_key(name) != typed
-    }  # fmt: skip
-    alternatives = [text, *(quote(" ".join(split_words(name))) for name in others.values()), _refs(term.entities)]
-    return "(" + " OR ".join(alternatives) + ")"
-
-
-def _prefix_expression(prefix: str, completions: Completions | None) -> str:
-    """A prefix of a written word: FTS5 compares a prefix with stems ("negotiat*" would miss
-    "negotiations", stemmed "negoti"), so the written words it completes are searched too."""
-    words = [quote(word) for word in (completions(prefix) if completions else ())]
-    return "(" + " OR ".join([quote(prefix) + "*", *words]) + ")" if words else quote(prefix) + "*"
-
-
-def group_expression(group: Group, completions: Completions | None = None) -> str:
-    """A group in FTS5 syntax: any of its terms."""
-    expressions = [term_expression(term, completions) for term in group.terms]
-    return expressions[0] if len(expressions) == 1 else "(" + " OR ".join(expressions) + ")"
-
-
 def render(groups: Iterable[Group]) -> str:
     """Groups written back in the words syntax: reading the result again gives the same query."""
     return " ".join(_render_group(group) for group in groups)
@@ -450,7 +272,7 @@ def render(groups: Iterable[Group]) -> str:
 def _render_group(group: Group) -> str:
     # Plain words that spell a name are written apart (they were typed apart, or joined, alike);
     # words joined by punctuation in an excluded term or an alternative of OR keep a hyphen.
-    joiner = " " if _plain(group) else "-"
+    joiner = " " if is_plain(group) else "-"
     return ("-" if group.excluded else "") + " OR ".join(_render_term(term, joiner) for term in group.terms)
 
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefs import query as reading_
 from briefs.citations import Citation
+from briefs.expressions import REFS_COLUMN, read_words
 from briefs.hit_citations import cite_hits
 from briefs.index import (
     CLOSE,
@@ -46,7 +47,8 @@ from briefs.index import (
     remove_rows,
 )
 from briefs.model import Entities
-from briefs.query import EntityNames, Reading, ref_token
+from briefs.names import EntityNames, ref_token
+from briefs.query import Reading
 from briefs.suggest import Suggester, Suggestion
 from briefs.words import fold
 
@@ -63,8 +65,10 @@ SELECT rowid, type, brief_id, section_id, element_id, title, base, text,
        snippet(docs, 2, :open, :close, :cut, :tokens),
        highlight(docs, 0, :open, :close),
        snippet(docs, 1, :open, :close, :cut, :tokens)
-FROM docs WHERE docs MATCH :match AND rowid IN (SELECT value FROM json_each(:rowids))
+FROM docs WHERE docs MATCH :match AND +rowid IN (SELECT value FROM json_each(:rowids))
 """
+# "+rowid": the page's rows are picked from one pass over the matches; as a rowid constraint,
+# FTS5 would evaluate the whole query again for each row of the page.
 _CUT = CUT
 """What snippet() puts where it cut the text, turned into "…" (a sentinel, so that the text's own "…" stays)."""
 _SNIPPET_TOKENS = 24
@@ -198,7 +202,7 @@ class SearchIndex:
             notes = (f"Read as words: it is not valid FTS5 syntax ({problem}).",)
             text = reading_.without_fts5_operators(text)
         groups = reading_.resolve(reading_.parse(text), self.names)
-        return reading_.read_words(groups, dropped, notes, self._completions)
+        return read_words(groups, dropped, notes, self._completions)
 
     def _completions(self, prefix: str) -> list[str]:
         """Up to :data:`MAX_COMPLETIONS` written words of the briefs that start with ``prefix``."""
@@ -274,7 +278,7 @@ class SearchIndex:
             if entity_id is not None:
                 if not self.names.is_entity(kind, entity_id):
                     return None
-                match = f'({match}) AND {reading_.REFS_COLUMN} : "{ref_token(entity_id)}"'
+                match = f'({match}) AND {REFS_COLUMN} : "{ref_token(entity_id)}"'
         where = ["docs MATCH :match"]
         params: dict[str, Any] = {"match": match}
         if filters.types is not None:

@@ -32,7 +32,9 @@ from dataclasses import dataclass, replace
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from briefs.query import STOP_WORDS, EntityNames, Group, Reading, Term, quote, render
+from briefs.expressions import quote
+from briefs.names import EntityNames
+from briefs.query import STOP_WORDS, Group, Reading, Term, render
 from briefs.words import fold
 
 

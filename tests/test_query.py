@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefs.loader import load_corpus
-from briefs.query import SYNTAX_WORDS, EntityNames, clean, parse, ref_token, render, resolve
+from briefs.names import EntityNames, ref_token
+from briefs.query import SYNTAX_WORDS, clean, parse, render, resolve
 from briefs.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
