@@ -1,4 +1,5 @@
-"""The ``briefs`` command: check content, build the artifact the server reads, dump a brief as the API serves it."""
+"""The ``briefs`` command: check content, build the artifact the server reads, dump a brief as the API
+serves it, export the stored responses for nginx or a CDN."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from briefs.build import DEFAULT_CACHE_DIR, build_artifact, default_output
 from briefs.loader import CONTENT_DIR_ENV, content_dir_from_env, load_corpus
@@ -35,6 +37,17 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     build.add_argument("--jobs", metavar="N", type=int, default=None, help="parser processes (default: one per core)")
     build.add_argument("--strict", action="store_true", help="exit 1 when the content has errors, as check does")
+    export = commands.add_parser(
+        "export", parents=[content],
+        help="write every stored response as files, with an nginx.conf that serves them and proxies the rest",
+    )  # fmt: skip
+    export.add_argument("directory", metavar="DIR", help="where the files and nginx.conf go")
+    export.add_argument("--artifact", metavar="FILE", default=None,
+                        help="export this built artifact (default: build the content directory first)")  # fmt: skip
+    export.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8080",
+                        help="where the exported nginx.conf listens (default 127.0.0.1:8080)")  # fmt: skip
+    export.add_argument("--upstream", metavar="URL", default="http://127.0.0.1:8000",
+                        help="the application, for the rest (default http://127.0.0.1:8000)")  # fmt: skip
     return parser
 
 
@@ -103,6 +116,28 @@ def build(content_dir: str, output: str | None, jobs: int | None, *, strict: boo
     return 1 if strict and report.errors else 0
 
 
+def export(content_dir: str, artifact_path: str | None, directory: str, listen: str, upstream: str) -> int:
+    """Export an artifact (built now from ``content_dir`` unless given) as files and nginx.conf; 1 on failure."""
+    from api.export import export_artifact  # noqa: PLC0415 - only export needs the HTTP layer's headers
+    from briefs.reader import Artifact, ArtifactError  # noqa: PLC0415
+
+    if artifact_path is None:
+        artifact_path = default_output(content_dir)
+        if build(content_dir, artifact_path, None, strict=False) != 0:
+            return 1
+    try:
+        artifact = Artifact(artifact_path)
+        report = export_artifact(artifact, Path(directory), listen, upstream)
+    except (ArtifactError, OSError, ValueError) as exc:
+        print(f"briefs: the export failed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{report.directory}: {len(report.paths)} responses of content version {report.version}; "
+        f"run: nginx -p {report.directory.resolve()} -c nginx.conf (on {listen}, the rest proxied to {upstream})"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``briefs`` console script."""
     args = _parser().parse_args(argv)
@@ -111,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check(content_dir)
     if args.command == "build":
         return build(content_dir, args.output, args.jobs, strict=args.strict)
+    if args.command == "export":
+        return export(content_dir, args.artifact, args.directory, args.listen, args.upstream)
     return dump(content_dir, args.brief_id)
 
 
