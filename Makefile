@@ -5,14 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve test check lint golden bench clean deps typescript browser contract sdk
+.PHONY: serve serve-production test check lint golden bench clean deps nginx typescript browser contract sdk
 
 # Debian packages the tests use (jq and curl for the README recipes, redis-server for the
-# shared rate limit, chromium for the browser tests in tests/browser); installed if missing.
-deps:
+# shared rate limit, chromium for the browser tests in tests/browser, nginx for the production
+# topology and the static export); installed if missing.
+deps: nginx
 	@command -v jq >/dev/null && command -v curl >/dev/null && command -v redis-server >/dev/null && \
 	  command -v chromium >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl redis-server chromium >/dev/null; }
+
+# Debian's nginx. Where services may start, installing it starts its default site (port 80, every
+# address): that one is stopped; the topology and the tests run nginx themselves, on 127.0.0.1.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null && \
+	    { invoke-rc.d nginx stop >/dev/null 2>&1 || true; }; }
 
 $(BIN)/briefs: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -28,6 +36,12 @@ venv: $(BIN)/briefs
 serve: $(BIN)/briefs
 	$(BIN)/briefs build --content content
 	$(BIN)/gunicorn --config gunicorn.conf.py --no-control-socket --bind 127.0.0.1:$(PORT) 'api:create_app()'
+
+# The production topology (deploy/topology.py): nginx on 127.0.0.1:$(PORT) in front of gunicorn on a
+# Unix socket; request buffering, timeouts against slow clients, a rate limit per client. Ctrl-C stops both.
+serve-production: $(BIN)/briefs nginx
+	$(BIN)/briefs build --content content
+	$(BIN)/python -m deploy.topology --port $(PORT) --content content
 
 test: $(BIN)/briefs deps typescript browser
 	$(BIN)/ruff check .

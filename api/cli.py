@@ -1,4 +1,5 @@
-"""The ``briefs`` command: check content, build the artifact the server reads, dump a brief, start a new one."""
+"""The ``briefs`` command: check content, build the artifact the server reads, dump a brief as the API
+serves it, start a new one, export the stored responses for nginx or a CDN."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ examples:
   briefs dump sochi-summit-2021                  one brief as JSON, as the API serves it
   briefs new kars-talks --title "Talks in Kars"  a new brief from the template
   briefs build --output dist/briefs.sqlite       the artifact a server reads (BRIEFS_ARTIFACT)
+  briefs export dist/site                        every stored response as files, with an nginx.conf
   BRIEFS_CONTENT_DIR=/srv/briefs briefs check    another content directory
 
 'briefs COMMAND --help' tells more about each command.
@@ -72,6 +74,18 @@ come from the history. Progress shows on stderr: a bar on a terminal, a line eve
 10 seconds elsewhere.
 """
 
+EXPORT_EXAMPLES = """\
+examples:
+  briefs export dist/site                               build content/, then write its responses
+  briefs export dist/site --artifact dist/briefs.sqlite export a build made earlier (in CI)
+  briefs export dist/site --listen 127.0.0.1:8080 --upstream http://127.0.0.1:8000
+  nginx -p "$PWD/dist/site" -c nginx.conf               serve them; the rest goes to the upstream
+
+Every single resource and first page is written with its gzip form beside it;
+nginx.conf serves them with the application's headers, 304s included, and
+proxies searches, filtered lists and anything else to the upstream.
+"""
+
 CHECK_QUIET_FOR = 1.0
 """Seconds of parsing that show no progress at all: small content checks exactly as before."""
 
@@ -118,6 +132,19 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     build.add_argument("--jobs", metavar="N", type=int, default=None, help="parser processes (default: one per core)")
     build.add_argument("--strict", action="store_true", help="exit 1 when the content has errors, as check does")
+    export = commands.add_parser(
+        "export", parents=[content],
+        help="write every stored response as files, with an nginx.conf that serves them and proxies the rest",
+        description="Write the stored responses of an artifact as files, with an nginx.conf for a CDN origin.",
+        epilog=EXPORT_EXAMPLES, formatter_class=raw,
+    )  # fmt: skip
+    export.add_argument("directory", metavar="DIR", help="where the files and nginx.conf go")
+    export.add_argument("--artifact", metavar="FILE", default=None,
+                        help="export this built artifact (default: build the content directory first)")  # fmt: skip
+    export.add_argument("--listen", metavar="HOST:PORT", default="127.0.0.1:8080",
+                        help="where the exported nginx.conf listens (default 127.0.0.1:8080)")  # fmt: skip
+    export.add_argument("--upstream", metavar="URL", default="http://127.0.0.1:8000",
+                        help="the application, for the rest (default http://127.0.0.1:8000)")  # fmt: skip
     return parser
 
 
@@ -216,6 +243,28 @@ def new(content_dir: str, brief_id: str, title: str | None) -> int:
     return 0
 
 
+def export(content_dir: str, artifact_path: str | None, directory: str, listen: str, upstream: str) -> int:
+    """Export an artifact (built now from ``content_dir`` unless given) as files and nginx.conf; 1 on failure."""
+    from api.export import export_artifact  # noqa: PLC0415 - only export needs the HTTP layer's headers
+    from briefs.reader import Artifact, ArtifactError  # noqa: PLC0415
+
+    if artifact_path is None:
+        artifact_path = default_output(content_dir)
+        if build(content_dir, artifact_path, None, strict=False) != 0:
+            return 1
+    try:
+        artifact = Artifact(artifact_path)
+        report = export_artifact(artifact, Path(directory), listen, upstream)
+    except (ArtifactError, OSError, ValueError) as exc:
+        print(f"briefs: the export failed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{report.directory}: {len(report.paths)} responses of content version {report.version}; "
+        f"run: nginx -p {report.directory.resolve()} -c nginx.conf (on {listen}, the rest proxied to {upstream})"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``briefs`` console script."""
     args = _parser().parse_args(argv)
@@ -226,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return build(content_dir, args.output, args.jobs, strict=args.strict)
     if args.command == "new":
         return new(content_dir, args.brief_id, args.title)
+    if args.command == "export":
+        return export(content_dir, args.artifact, args.directory, args.listen, args.upstream)
     return dump(content_dir, args.brief_id)
 
 

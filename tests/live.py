@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,10 +55,12 @@ def live_server(
     env: dict[str, str] | None = None,
     timeout: float = 30,
     log_path: Path | None = None,
+    *,
+    port: int | None = None,
 ) -> Iterator[LiveServer]:
     """Start the project's gunicorn configuration and yield it once /readyz answers;
     its log (JSON lines) goes to ``log_path`` if given."""
-    port = free_port()
+    port = port or free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "--config", "gunicorn.conf.py", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "api:create_app()"]  # fmt: skip
@@ -104,3 +107,43 @@ def redis_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def nginx_server(prefix: Path, ready_url: str, timeout: float = 30) -> Iterator[subprocess.Popen[bytes]]:
+    """``nginx -p PREFIX -c nginx.conf`` in the foreground (and, as root, with workers that may read a
+    private temporary directory); yields once ``ready_url`` answers at all, stops it at the end."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+    command = [
+        binary,
+        "-p",
+        str(prefix),
+        "-c",
+        "nginx.conf",
+        "-e",
+        str(prefix / "logs" / "error.log"),
+        "-g",
+        directives,
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2).close()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start (exit {process.poll()})") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
