@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from briefs.frontmatter import KEYS
 from briefs.model import Brief, Element, Section
 
 ADDED, REMOVED, CHANGED, MOVED = "added", "removed", "changed", "moved"
-FRONT_MATTER = ("title", "published", "updated", "revision", "summary", "authors", "publisher", "language", "tags",
-                "about")  # fmt: skip
-"""The front matter fields compared, in the order a diff lists them."""
+FRONT_MATTER = tuple(key for key in KEYS if key != "id")
+"""The front matter fields compared, in the order a diff lists them (the id never changes)."""
 _SECTION_FIELDS = ("title", "level", "parent_id")
 _ELEMENT_FIELDS = ("title", "horizon", "priority_for", "actor", "expectation_id")
 _TOKENS = re.compile(r"\S+\s*|\s+")

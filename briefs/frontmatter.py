@@ -12,10 +12,6 @@ from briefs.model import Author, Entities
 from briefs.yamldata import Located, line_of, load_yaml
 
 FRONT_MATTER_MAX_BYTES = 64 * 1024
-KEYS = (
-    "id", "title", "published", "updated", "revision", "summary",
-    "authors", "publisher", "language", "tags", "about",
-)  # fmt: skip
 REQUIRED = ("id", "title", "published")
 AUTHOR_KEYS = ("name", "affiliation")
 LANGUAGE_RE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
@@ -47,6 +43,10 @@ class FrontMatter:
     """Tag slugs."""
     about: tuple[str, ...]
     """Event ids."""
+
+
+KEYS: tuple[str, ...] = FrontMatter.__slots__
+"""The keys an author may write, in the order the format lists them: the fields above, listed once."""
 
 
 def parse_front_matter(
