@@ -27,11 +27,12 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 
+from briefs.blocks import BLOCK_TYPES
 from briefs.model import Brief, Element, Mention, Mentions, Section, StrategyElement
 from briefs.names import ref_token
 
-HIT_TYPES = ("brief", "section", "factor", "expectation", "scenario", "strategy-element")
-"""The kinds of search hit: a whole brief, a section, or one of the block types."""
+HIT_TYPES = ("brief", "section", *BLOCK_TYPES)
+"""The kinds of search hit: a whole brief, a section, or one of the block types (a new type is a new kind)."""
 WEIGHTS = (10.0, 4.0, 1.0, 2.0)
 """bm25() weights of the columns title, summary, text and refs: a passage's own title counts most."""
 

@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 from briefs.blocks import BLOCK_TYPES
 from briefs.entities import ACTOR_KINDS
 from briefs.facets import FACETS
+from briefs.index import HIT_TYPES
 from briefs.query import SYNTAX_FTS5, SYNTAX_WORDS
 
 
@@ -41,9 +42,7 @@ BriefSort = named_enum(
     "Sort order of briefs; a leading '-' reverses it.",
     names=("PUBLISHED", "PUBLISHED_DESC", "TITLE", "TITLE_DESC"),
 )
-HitType = named_enum(
-    "HitType", ("brief", "section", *BLOCK_TYPES), "What a search hit is: a brief, a section or a typed block."
-)
+HitType = named_enum("HitType", HIT_TYPES, "What a search hit is: a brief, a section or a typed block.")
 ResponseFormat = named_enum("ResponseFormat", ("json", "csv"), "Representation of a collection.")
 ChangeKind = named_enum("ChangeKind", ("created", "updated", "withdrawn"), "What happened to a brief in a commit.")
 PartChangeKind = named_enum(
