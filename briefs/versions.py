@@ -110,6 +110,9 @@ def _parse_new(
         for sha, name, model, errors in conn.execute("SELECT commit_sha, name, model, errors FROM parsed_changes")
     }
     todo = [c for c in history.changes if c.data is not None and (c.commit.sha, c.name) not in results]
+    # A brief's versions side by side (oldest first): a worker then parses them one after another,
+    # and the parser's inline cache (briefs.syntax) reads each unchanged paragraph once.
+    todo.sort(key=lambda change: change.name)
     if not todo:
         return results
     entity_sets = {
