@@ -19,8 +19,11 @@ a smoke run of about a minute)
    ``--runs`` times (default 3), each with min and median wall time and median CPU time (this
    process and its children):
 
-   - ``pygit2 read_history``: :func:`briefs.history.read_history`, as the build calls it (blob
-     bytes and entity files included);
+   - ``pygit2 read_history + all blobs``: :func:`briefs.history.read_history` and then every
+     change's bytes, as a cold build reads them (entity files included);
+   - ``pygit2 read_history (blobs when asked)``: the same call alone, as an incremental build
+     makes it: the bytes of a change are read only when asked for (here, after the timing, to
+     check the output), and a build asks only for changes it has not parsed before;
    - ``pygit2 walk, no blobs``: the same walk and Python tree comparison without reading a blob;
    - ``pygit2 C diff, no blobs`` / ``+ blobs``: the same walk, but each commit's ``briefs`` tree
      compared with its parent's by libgit2 (``Tree.diff_to_tree``) instead of in Python;
@@ -61,6 +64,7 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)  # bench/http.py would shadow the standard library's http package
 
 import argparse
+import dataclasses
 import datetime as dt
 import fnmatch
 import gc
@@ -261,7 +265,7 @@ def full_digest(history: hist.History) -> Reading:
     for change in history.changes:
         c = change.commit
         digest.update(f"{c.sha}\0{c.committed_at}\0{c.note}\0{change.name}\0".encode())
-        digest.update(b"-" if change.data is None else hashlib.sha256(change.data).digest())
+        digest.update(b"-" if change.deleted else hashlib.sha256(change.read()).digest())
         digest.update(entity_digests[change.entities])
     return Reading(len(history.changes), digest.hexdigest(), True)
 
@@ -531,8 +535,20 @@ def git_with_blobs(content: Path, *, raw: bool) -> hist.History:
 # --- timing the readers ---------------------------------------------------------------------------------
 
 Reader = Callable[[Path], "hist.History | Names"]
+
+
+def read_history_all_blobs(content: Path) -> hist.History:
+    """read_history, then every change's bytes, as a cold build reads them."""
+    history = hist.read_history(content)
+    changes = tuple(
+        change if change.deleted else dataclasses.replace(change, data=change.read(), load=None)
+        for change in history.changes
+    )
+    return dataclasses.replace(history, changes=changes)
+
+
 READERS: list[tuple[str, Reader]] = [
-    ("pygit2 read_history", hist.read_history),
+    ("pygit2 read_history + all blobs", read_history_all_blobs),
     ("git log --raw + cat-file", lambda content: git_with_blobs(content, raw=True)),
     ("pygit2 C diff + blobs", pygit2_c_diff_blobs),
     ("git log --name-status + cat-file", lambda content: git_with_blobs(content, raw=False)),
@@ -540,6 +556,7 @@ READERS: list[tuple[str, Reader]] = [
     ("git log --raw, no blobs", lambda content: git_no_blobs(content, raw=True)),
     ("pygit2 C diff, no blobs", pygit2_c_diff_no_blobs),
     ("git log --name-status, no blobs", lambda content: git_no_blobs(content, raw=False)),
+    ("pygit2 read_history (blobs when asked)", hist.read_history),
 ]
 """Each pygit2 reader next to its git counterpart: A B A B."""
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pygit2
@@ -44,14 +45,27 @@ class FileChange:
     name: str
     """``briefs/<id>.md``."""
     data: bytes | None
-    """The file's bytes after the commit; None when the commit deleted it."""
+    """The file's bytes after the commit, if read already; None when deleted or left to :attr:`load`."""
     entities: str
     """Key of the entity files as they were at the commit, in :attr:`History.entity_files`."""
+    load: Callable[[], bytes] | None = None
+    """Reads the bytes when asked: a build needs those of the changes it has not parsed before only."""
 
     @property
     def brief_id(self) -> str:
         """The id the file name gives."""
         return Path(self.name).stem
+
+    @property
+    def deleted(self) -> bool:
+        """The commit deleted the file."""
+        return self.data is None and self.load is None
+
+    def read(self) -> bytes:
+        """The file's bytes after the commit (empty when deleted)."""
+        if self.data is not None:
+            return self.data
+        return self.load() if self.load is not None else b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +93,7 @@ def head_of(content_dir: str | os.PathLike[str]) -> str | None:
 
 
 def read_history(content_dir: str | os.PathLike[str]) -> History:
-    """Walk the first-parent history once; every brief file change with its bytes."""
+    """Walk the first-parent history once; every brief file change, its bytes read when asked."""
     repo = _repository(content_dir)
     if repo is None:
         return History(NONE, "the content directory is not in a git repository: briefs have no versions")
@@ -110,7 +124,10 @@ def read_history(content_dir: str | os.PathLike[str]) -> History:
         key, files = _entities_at(repo, commit.tree, prefix, shown)
         entity_files.setdefault(key, files)
         about = Commit(str(commit.id), _utc(commit.commit_time), commit.message.split("\n", 1)[0].strip())
-        changes.extend(FileChange(about, f"briefs/{name}", data, key) for name, data in changed)
+        changes.extend(
+            FileChange(about, f"briefs/{name}", None, key, None if oid is None else partial(_data, repo, oid))
+            for name, oid in changed
+        )
     versions = len({change.name for change in changes})
     detail = f"git history: {commits} commits, {len(changes)} changes to {versions} brief files"
     return History(GIT, detail, head, tuple(changes), entity_files)
@@ -160,16 +177,27 @@ def _blobs(repo: pygit2.Repository, tree: pygit2.Tree | None, pattern: str) -> I
 
 def _changed_files(
     repo: pygit2.Repository, before: pygit2.Tree | None, now: pygit2.Tree | None
-) -> list[tuple[str, bytes | None]]:
-    """(file name, bytes after or None if deleted) of every ``*.md`` that differs, by name."""
+) -> list[tuple[str, pygit2.Oid | None]]:
+    """(file name, blob id after or None if deleted) of every ``*.md`` that differs, by name.
+
+    libgit2 compares the two trees (``Tree.diff_to_tree``): comparing their 10,000 entries in
+    Python cost 20 s CPU per build at 10,000 briefs x 91 commits, libgit2 1.4 s. No blob is read
+    here: a build reads only those of changes it has not parsed before (reading all of them cost
+    37 s CPU per build at 10,000 briefs x 10 versions).
+    """
     pattern = Path(BRIEF_PATTERN).name
-    old = dict(_blobs(repo, before, pattern))
-    new = dict(_blobs(repo, now, pattern))
+    if before is None or now is None:  # the folder appears or goes: every file of it changes
+        old = dict(_blobs(repo, before, pattern))
+        new = dict(_blobs(repo, now, pattern))
+        return [(name, new.get(name)) for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name)]
     changed = []
-    for name in sorted(old.keys() | new.keys()):
-        if old.get(name) != new.get(name):
-            changed.append((name, _data(repo, new[name]) if name in new else None))
-    return changed
+    for delta in before.diff_to_tree(now).deltas:
+        deleted = delta.status == pygit2.enums.DeltaStatus.DELETED
+        name = (delta.old_file if deleted else delta.new_file).path
+        if "/" in name or not Path(name).match(pattern) or delta.old_file.id == delta.new_file.id:
+            continue
+        changed.append((name, None if deleted else delta.new_file.id))
+    return sorted(changed, key=lambda item: item[0])
 
 
 def _entities_at(

@@ -59,21 +59,24 @@ def update_versions(conn: sqlite3.Connection, history: History, shown: str, pars
         conn.execute("DELETE FROM versions")
         return index
     results = _parse_new(conn, history, parse_many, index)
-    existing = {(b, n): sha for b, n, sha in conn.execute("SELECT brief_id, version, commit_sha FROM versions")}
+    existing = {
+        (b, n): (sha, sha256)
+        for b, n, sha, sha256 in conn.execute("SELECT brief_id, version, commit_sha, sha256 FROM versions")
+    }
     wanted: set[tuple[str, int]] = set()
     numbers: dict[str, int] = {}
     previous: dict[str, Brief | None] = {}
     for change in history.changes:
         brief_id = change.brief_id
         number = numbers.get(brief_id, 0)
-        if change.data is None:
+        if change.deleted:
             if number:
                 _event(conn, change, number, WITHDRAWN)
                 conn.execute("INSERT OR REPLACE INTO withdrawn VALUES (?, ?, ?, ?)",
                              (brief_id, number, change.commit.sha, change.commit.committed_at))  # fmt: skip
             continue
-        model, errors = results[(change.commit.sha, change.name)]
-        if model is None:
+        valid, errors = results[(change.commit.sha, change.name)]
+        if not valid:
             index.warnings.extend(_at_commit(error, change, shown) for error in errors)
             continue
         number += 1
@@ -81,13 +84,16 @@ def update_versions(conn: sqlite3.Connection, history: History, shown: str, pars
         withdrawn = conn.execute("DELETE FROM withdrawn WHERE brief_id = ?", (brief_id,)).rowcount
         _event(conn, change, number, CREATED if number == 1 or withdrawn else UPDATED)
         wanted.add((brief_id, number))
-        sha256 = artifact.digest(change.data)
-        index.by_sha[(brief_id, sha256)] = number
-        index.latest[brief_id] = number
-        if existing.get((brief_id, number)) == change.commit.sha:
+        stored = existing.get((brief_id, number))
+        if stored is not None and stored[0] == change.commit.sha:
+            index.by_sha[(brief_id, stored[1])] = number
+            index.latest[brief_id] = number
             previous[brief_id] = None  # loaded from the table if the next version needs it
             continue
-        brief = dataclasses.replace(artifact.unpickle_brief(model), version=number)
+        sha256 = artifact.digest(change.read())
+        index.by_sha[(brief_id, sha256)] = number
+        index.latest[brief_id] = number
+        brief = dataclasses.replace(artifact.unpickle_brief(_model(conn, change)), version=number)
         before = previous.get(brief_id) or _stored_version(conn, brief_id, number - 1)
         summary = diff_briefs(before, brief, number - 1 if before else None, number).summary()
         conn.execute(
@@ -103,22 +109,34 @@ def update_versions(conn: sqlite3.Connection, history: History, shown: str, pars
 
 def _parse_new(
     conn: sqlite3.Connection, history: History, parse_many: ParseMany, index: VersionIndex
-) -> dict[tuple[str, str], tuple[bytes | None, tuple[ContentError, ...]]]:
-    """Every change's parse result: from ``parsed_changes``, or parsed now (and kept there)."""
+) -> dict[tuple[str, str], tuple[bool, tuple[ContentError, ...]]]:
+    """Whether each change parsed, and its errors: from ``parsed_changes``, or parsed now (and kept there).
+
+    The models stay in the table (:func:`_model` reads one when a version row is written): a
+    build that reloads after one commit must not read every version of every brief.
+    """
     results = {
-        (sha, name): (model, artifact.decode_errors(errors))
-        for sha, name, model, errors in conn.execute("SELECT commit_sha, name, model, errors FROM parsed_changes")
+        (sha, name): (valid == 1, artifact.decode_errors(errors))
+        for sha, name, valid, errors in conn.execute(
+            "SELECT commit_sha, name, model IS NOT NULL, errors FROM parsed_changes"
+        )
     }
-    todo = [c for c in history.changes if c.data is not None and (c.commit.sha, c.name) not in results]
+    todo = [c for c in history.changes if not c.deleted and (c.commit.sha, c.name) not in results]
+    # A brief's versions side by side (oldest first): a worker then parses them one after another,
+    # and the parser's inline cache (briefs.syntax) reads each unchanged paragraph once.
+    todo.sort(key=lambda change: change.name)
     if not todo:
         return results
     entity_sets = {
         key: _entities(files) for key, files in history.entity_files.items() if key in {c.entities for c in todo}
     }
-    files = [(SourceFile(c.name, f"briefs/{c.brief_id}.md", c.data or b"", artifact.digest(c.data or b"")), c.entities)
-             for c in todo]  # fmt: skip
+    files = []
+    for change in todo:
+        data = change.read()
+        files.append((SourceFile(change.name, f"briefs/{change.brief_id}.md", data, artifact.digest(data)),
+                      change.entities))  # fmt: skip
     for change, (model, errors) in zip(todo, parse_many(files, entity_sets), strict=True):
-        results[(change.commit.sha, change.name)] = (model, errors)
+        results[(change.commit.sha, change.name)] = (model is not None, errors)
         conn.execute(
             "INSERT OR REPLACE INTO parsed_changes VALUES (?, ?, ?, ?, ?)",
             (change.commit.sha, change.name, change.entities, model,
@@ -141,6 +159,14 @@ def _entities(files: tuple[SourceFile, ...]) -> Entities:
         texts.append((file.shown, text))
     entities, _ = load_entities(texts)
     return entities
+
+
+def _model(conn: sqlite3.Connection, change: FileChange) -> bytes:
+    row = conn.execute(
+        "SELECT model FROM parsed_changes WHERE commit_sha = ? AND name = ?", (change.commit.sha, change.name)
+    ).fetchone()
+    assert row is not None and row[0] is not None, (change.commit.sha, change.name)
+    return bytes(row[0])
 
 
 def _stored_version(conn: sqlite3.Connection, brief_id: str, number: int) -> Brief | None:

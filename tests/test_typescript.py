@@ -31,3 +31,5 @@ def test_generated_types_check_the_example_client() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     types = (CLIENT / "openapi.d.ts").read_text(encoding="utf-8")
     assert "listBriefs: {" in types and "Brief: {" in types
+    for name in ("listBriefVersions", "getBriefVersion", "getBriefVersionChanges", "listChanges"):
+        assert f"    {name}: {{" in types, name  # the operations of versions, named as the issue asks

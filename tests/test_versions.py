@@ -139,6 +139,11 @@ def test_a_scripted_history_gives_versions_diffs_permalinks_and_a_feed(history: 
     repo.edit("::: {.factor #new-factor", "::: {.factors #new-factor")
     broken = step("Break it")
     assert broken["pagination"]["total"] == 5
+    sha = str(repo.repo.head.target)[:12]
+    warnings = client.application.extensions[EXTENSION].last_build.warnings
+    assert [(w.path, sha in w.message) for w in warnings] == [(f"{repo.root / FILE}", True)]
+    lines = repo.brief.read_text(encoding="utf-8").split("\n")
+    assert lines[warnings[0].line - 1].startswith("::: {.factors #new-factor"), warnings[0]
     repo.edit("::: {.factors #new-factor", "::: {.factor #new-factor")
     fixed = step("Fix it")
     assert fixed["pagination"]["total"] == 6 and fixed["items"][0]["note"] == "Fix it"

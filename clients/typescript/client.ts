@@ -7,11 +7,14 @@
 import type { components, operations } from "./openapi";
 
 export type Brief = components["schemas"]["Brief"];
+export type BriefChanges = components["schemas"]["BriefChanges"];
 export type BriefSummaryPage = components["schemas"]["BriefSummaryPage"];
+export type ChangesFeed = components["schemas"]["ChangesFeed"];
 export type Element = components["schemas"]["Element"];
 export type EventPage = components["schemas"]["EventPage"];
 export type Problem = components["schemas"]["Problem"];
 export type SearchHitPage = components["schemas"]["SearchHitPage"];
+export type VersionPage = components["schemas"]["VersionPage"];
 
 type Query<Operation extends keyof operations> = NonNullable<operations[Operation]["parameters"]["query"]>;
 
@@ -40,6 +43,38 @@ export function listBriefs(base: string, query: Query<"listBriefs"> = {}): Promi
 /** A whole brief: its sections in document order, each with its typed elements. */
 export function getBrief(base: string, briefId: string): Promise<Brief> {
   return getJson(base, `/v1/briefs/${encodeURIComponent(briefId)}`);
+}
+
+/** A brief's versions from the content repository's history, newest first. */
+export function listBriefVersions(
+  base: string, briefId: string, query: Query<"listBriefVersions"> = {},
+): Promise<VersionPage> {
+  return getJson(base, `/v1/briefs/${encodeURIComponent(briefId)}/versions`, query);
+}
+
+/** The brief as it was at one version: what its permalinks point into. */
+export function getBriefVersion(base: string, briefId: string, version: number): Promise<Brief> {
+  return getJson(base, `/v1/briefs/${encodeURIComponent(briefId)}/versions/${version}`);
+}
+
+/** What a version changed, since the version before or since `from`. */
+export function getBriefVersionChanges(
+  base: string, briefId: string, version: number, query: Query<"getBriefVersionChanges"> = {},
+): Promise<BriefChanges> {
+  return getJson(base, `/v1/briefs/${encodeURIComponent(briefId)}/versions/${version}/changes`, query);
+}
+
+/** Every new version and withdrawal since a cursor (the previous answer's `next_since`). */
+export function listChanges(base: string, query: Query<"listChanges"> = {}): Promise<ChangesFeed> {
+  return getJson(base, "/v1/changes", query);
+}
+
+/** Has a brief changed since the version quoted, and what changed: one line an element. */
+export async function changedSinceQuoted(base: string, briefId: string, quoted: number): Promise<string[]> {
+  const latest = (await listBriefVersions(base, briefId, { per_page: 1 })).items[0]?.version ?? quoted;
+  if (latest <= quoted) return [];
+  const changes = await getBriefVersionChanges(base, briefId, latest, { from: quoted });
+  return changes.elements.map((element) => `${element.change}\t${element.type} ${element.id}`);
 }
 
 /** Events oldest first; `from` and `to` take partial dates such as 2021 or 2021-05. */
@@ -91,6 +126,10 @@ export function mistakesTheTypesCatch(base: string, brief: Brief): void {
   void search(base, {});
   // @ts-expect-error: a brief lists its `authors`; there is no `author`
   void brief.author;
+  // @ts-expect-error: a version is a number, not a string
+  void getBriefVersion(base, brief.id, "1");
+  // @ts-expect-error: the feed's cursor is `since`; there is no `after`
+  void listChanges(base, { after: "Mjo4NmU1Mjk" });
   // @ts-expect-error: a section's level is a number
   const level: string = brief.sections[0]?.level;
   void level;
