@@ -61,38 +61,44 @@ def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return before + 1, len(text) if after == -1 else after
 
 
+def _take_words(runs: list[re.Match[str]], words: int) -> list[re.Match[str]]:
+    """The first runs holding ``words`` words (runs of punctuation alone, such as ``&`` or ``“``, come along)."""
+    taken, counted = [], 0
+    for run in runs:
+        if counted == words:
+            break
+        taken.append(run)
+        counted += bool(_WORD.search(run.group()))
+    return taken
+
+
 def prefix_words(text: str, start: int, words: int = CONTEXT_WORDS) -> str:
     """Up to ``words`` whole words just before ``start``, in the same paragraph, as they stand."""
     begin, _ = _paragraph_bounds(text, start, start)
-    runs = list(_WORD_RUN.finditer(text, begin, start))
-    if not runs:
-        return ""
-    first = runs[max(0, len(runs) - words)].start()
-    return text[first:start].strip()
+    taken = _take_words(list(_WORD_RUN.finditer(text, begin, start))[::-1], words)
+    return text[taken[-1].start() : start].strip() if taken else ""
 
 
 def suffix_words(text: str, end: int, words: int = CONTEXT_WORDS) -> str:
     """Up to ``words`` whole words just after ``end``, in the same paragraph, as they stand."""
     _, finish = _paragraph_bounds(text, end, end)
-    runs = list(_WORD_RUN.finditer(text, end, finish))
-    if not runs:
-        return ""
-    last = runs[min(len(runs), words) - 1].end()
-    return text[end:last].strip()
+    taken = _take_words(list(_WORD_RUN.finditer(text, end, finish)), words)
+    return text[end : taken[-1].end()].strip() if taken else ""
 
 
 def text_directive(text: str, start: int, end: int) -> str:
     """The ``text=...`` directive of ``text[start:end]`` in a plain text whose paragraphs are lines.
 
     >>> text_directive("An important “mini-summit” convened by Putin.", 14, 25)
-    'text=An%20important%20%E2%80%9C-,mini%2Dsummit,-%E2%80%9D%20convened%20by'
+    'text=An%20important%20%E2%80%9C-,mini%2Dsummit,-%E2%80%9D%20convened%20by%20Putin.'
     """
     start, end = widen_to_words(text, start, end)
     quoted = text[start:end]
     words = quoted.split()
     if len(words) > LONG_QUOTE_WORDS or "\n" in quoted:
-        head = " ".join(words[:EDGE_WORDS])
-        tail = " ".join(words[-EDGE_WORDS:])
+        # Each of start and end lies within one paragraph: a browser matches each within one block.
+        head = " ".join(quoted.split("\n", 1)[0].split()[:EDGE_WORDS])
+        tail = " ".join(quoted.rsplit("\n", 1)[-1].split()[-EDGE_WORDS:])
         parts = [encode_part(head), encode_part(tail)]
     else:
         parts = [encode_part(" ".join(words))]
