@@ -54,7 +54,8 @@ def quote_in_view(page: Page, quote: str) -> bool:
                 const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
                 const texts = [];
                 while (walker.nextNode()) {
-                    if (!walker.currentNode.parentElement.closest('details, .meta, blockquote')) texts.push(walker.currentNode);
+                    const node = walker.currentNode;
+                    if (!node.parentElement.closest('details, .meta, blockquote')) texts.push(node);
                 }
                 const all = texts.map(n => n.data).join('');
                 const at = all.indexOf(quote);
