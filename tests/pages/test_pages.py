@@ -269,3 +269,15 @@ def test_citations_carry_page_links_with_the_text_fragment(client: FlaskClient) 
         f"/briefs/{BRIEF}#", f"/briefs/{BRIEF}/versions/{citation['version']}#"
     )
     assert ",Vladimir%20Putin," in citation["html_permalink"]
+
+
+def test_the_rate_limit_on_a_cached_page_is_a_page_with_retry_after() -> None:
+    from api import create_app  # noqa: PLC0415 - an app of its own, with a limit in reach
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    client = create_app({"BRIEFS_CONTENT_DIR": str(ROOT / "content"), "BRIEFS_RATELIMIT": "2 per minute"}).test_client()
+    statuses = [client.get("/events", headers=HTML_ACCEPT) for _ in range(3)]  # the second is a fast-path hit
+    assert [s.status_code for s in statuses] == [200, 200, 429]
+    refused = statuses[2]
+    assert refused.mimetype == "text/html" and int(refused.headers["Retry-After"]) > 0
+    assert "Too Many Requests" in refused.get_data(as_text=True)
