@@ -34,7 +34,7 @@ from schemas.queries import ChangesQuerySchema, SearchQuerySchema, SearchText
 from schemas.search import SearchHitSchema, SearchQueryReadingSchema
 from schemas.versions import BriefChangesSchema, VersionSchema
 
-PER_PAGE = {"briefs": 20, "mentions": 50, "events": 100, "versions": 50}
+PER_PAGE = {"briefs": 20, "mentions": 50, "versions": 50}
 SEARCH_FACETS = ("type", "brief", "actor", "event", "year")
 """Facets the search page shows as filters (each value a link that adds the filter)."""
 PAGE_PREFIXES = ("/briefs", "/actors", "/events", "/search")
@@ -230,20 +230,14 @@ def _cited(citations: Iterable[Citation | None], dumped: Iterable[Any]) -> Itera
         yield item, cite_quote(citation, committed[citation.brief.id], quote), quote
 
 
-@accepts(PageQuerySchema)
 def events() -> flask.Response:
-    """Every event in time order, with the briefs about it."""
-    args = _query(PageQuerySchema)
+    """Every event in time order, with the briefs about it: one page, so that ``/events#{event_id}`` (an
+    event's ``html_url``) always finds it (entity files are curated lists, not a corpus)."""
     artifact = reader()
-    envelope, _ = page_of(artifact.events, args["page"], PER_PAGE["events"], request.path)
-    items = EventSchema(many=True).dump([artifact.must_event_entry(e.id) for e in envelope["items"]])
-    titles = {
-        brief_id: b.title for brief_id in {i for e in items for i in e["briefs"]} if (b := artifact.brief(brief_id))
-    }
-    return page(
-        "pages/events.html", urls.EVENTS, events=items, pagination=envelope["pagination"], brief_titles=titles,
-        **_names(),
-    )  # fmt: skip
+    items = EventSchema(many=True).dump([artifact.must_event_entry(e.id) for e in artifact.events])
+    mentioned = {brief_id for event in items for brief_id in event["briefs"]}
+    titles = {brief_id: brief.title for brief_id in mentioned if (brief := artifact.brief(brief_id))}
+    return page("pages/events.html", urls.EVENTS, events=items, brief_titles=titles, **_names())
 
 
 @accepts(SearchPageQuerySchema)

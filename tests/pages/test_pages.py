@@ -45,6 +45,8 @@ class Page:
     alternate: str | None = None
     scripts: list[str] = field(default_factory=list)
     inline_styles: int = 0
+    handlers: list[str] = field(default_factory=list)
+    """Event-handler attributes (``onclick`` ...): none may come from content."""
 
 
 class _Reader(HTMLParser):
@@ -63,6 +65,7 @@ class _Reader(HTMLParser):
             page.ids.append(a["id"])
         if "style" in a:
             page.inline_styles += 1
+        page.handlers += [name for name in a if name.startswith("on")]
         if tag == "a" and "href" in a:
             page.links.append(a["href"])
         if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
@@ -111,7 +114,7 @@ def test_every_page_is_html_with_lang_landmarks_one_h1_and_unique_ids(pages: dic
     assert all(b <= a + 1 for a, b in zip(page.headings, page.headings[1:], strict=False)), page.headings
     duplicates = [i for i, n in Counter(page.ids).items() if n > 1]
     assert duplicates == []
-    assert page.scripts == ["/static/cite.js"] and page.inline_styles == 0
+    assert page.scripts == ["/static/cite.js"] and page.inline_styles == 0 and page.handlers == []
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -281,3 +284,45 @@ def test_the_rate_limit_on_a_cached_page_is_a_page_with_retry_after() -> None:
     refused = statuses[2]
     assert refused.mimetype == "text/html" and int(refused.headers["Retry-After"]) > 0
     assert "Too Many Requests" in refused.get_data(as_text=True)
+
+
+HOSTILE = """---
+id: hostile
+title: "</script><script>alert(1)</script> & <b>bold</b>"
+summary: "\\" onmouseover=\\"alert(2)"
+published: 2021-12-01
+---
+
+Intro <script>alert(3)</script> text.
+
+## A heading </script><img src=x onerror=alert(4)> {#heading}
+
+::: {.factor #hostile-factor title="\\"><script>alert(5)</script>"}
+
+Factor text with [Putin]{.actor ref=vladimir-putin}.
+
+:::
+"""
+
+
+def test_a_hostile_brief_brings_no_script_into_its_page(tmp_path: Any) -> None:
+    from api import create_app  # noqa: PLC0415
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    content = tmp_path / "content"
+    (content / "briefs").mkdir(parents=True)
+    (content / "entities").mkdir()
+    for entity_file in (ROOT / "content" / "entities").glob("*.yaml"):
+        (content / "entities" / entity_file.name).write_bytes(entity_file.read_bytes())
+    (content / "briefs" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    client = create_app({"BRIEFS_CONTENT_DIR": str(content)}).test_client()
+    response = client.get("/briefs/hostile", headers=HTML_ACCEPT)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    page = read(html)
+    assert page.scripts == ["/static/cite.js"], "no script element but the page's own"
+    assert page.handlers == [] and page.tags["img"] == 0
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html, "shown as text"
+    [report] = page.json_ld
+    assert report["headline"] == "</script><script>alert(1)</script> & <b>bold</b>"
+    assert "hostile-factor" in page.ids
