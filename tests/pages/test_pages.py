@@ -326,3 +326,24 @@ def test_a_hostile_brief_brings_no_script_into_its_page(tmp_path: Any) -> None:
     [report] = page.json_ld
     assert report["headline"] == "</script><script>alert(1)</script> & <b>bold</b>"
     assert "hostile-factor" in page.ids
+
+
+def test_the_changes_page_shows_an_edit_word_by_word(tmp_path: Any) -> None:
+    from api import create_app  # noqa: PLC0415
+    from tests.test_versions import Repo  # noqa: PLC0415 - the scripted content repository of the versions tests
+
+    repo = Repo(tmp_path / "repo")
+    repo.commit("Publish the Sochi brief")
+    repo.edit("offered an essential return to diplomacy", "offered a welcome return to diplomacy")
+    repo.commit("Reword the first factor")
+    client = create_app({"BRIEFS_CONTENT_DIR": str(repo.root / "content")}).test_client()
+    response = client.get(f"/briefs/{BRIEF}/versions/2/changes", headers=HTML_ACCEPT)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'Compared with <a href="/briefs/sochi-summit-2021/versions/1">version 1</a>' in html
+    assert "<del>an essential </del>" in html and "<ins>a welcome </ins>" in html
+    assert 'href="/briefs/sochi-summit-2021/versions/2#return-to-diplomacy"' in html
+    # The version page quotes the new words, and its Cite links to version 2.
+    page = client.get(f"/briefs/{BRIEF}/versions/2", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert "offered a welcome return to diplomacy" in page
+    assert f"/briefs/{BRIEF}/versions/2#return-to-diplomacy:~:text=First%2C" in page
