@@ -21,7 +21,7 @@ blp = flask.Blueprint("pages", __name__)
 views.register(blp)
 
 
-def wants_html_problem(problem: dict[str, Any]) -> bool:
+def wants_html_problem() -> bool:
     """Whether an error is answered as a page: on a page path unless the client prefers JSON, and on any
     other path outside the API when the client prefers HTML (a browser)."""
     from api.rest import JSON, PROBLEM_JSON  # noqa: PLC0415 - rest imports this module's caller
@@ -37,7 +37,7 @@ def wants_html_problem(problem: dict[str, Any]) -> bool:
 
 def render_problem(problem: dict[str, Any]) -> flask.Response | None:
     """The problem as an HTML page with its status, or None when the client should get problem+json."""
-    if not wants_html_problem(problem):
+    if not wants_html_problem():
         return None
     body = render_template("pages/error.html", problem=problem)
     return flask.current_app.response_class(body, status=problem["status"], mimetype=HTML)
