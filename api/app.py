@@ -8,7 +8,7 @@ from typing import Any
 import flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import __version__, health, v1
+from api import __version__, health, pages, v1
 from api.config import settings_from_env
 from api.fastpath import FastPath
 from api.limits import ClientLimit, init_limits
@@ -73,6 +73,8 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
     api.register_converter(versions.VersionConverter, versions.version_parameter)
     for blueprint in (*v1.BLUEPRINTS, health.blp):
         api.register_blueprint(blueprint)
+    # The reader pages (api/pages): HTML for people, outside the OpenAPI document, same conventions.
+    app.register_blueprint(pages.blp)
     if app.config["BRIEFS_FAST_PATH"]:
         # Cache hits are answered before Flask builds a request (api/fastpath.py).
         fast = FastPath(app, app.wsgi_app, ClientLimit(limiter, app.config["BRIEFS_RATELIMIT"]))

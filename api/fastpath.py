@@ -8,7 +8,7 @@ request object, routing, the hooks, Flask-Limiter, the log record), so
 status, headers and body as the Flask path (``tests/test_fastpath.py`` compares
 the two on every cached route):
 
-- GET and HEAD of a ``/v1`` path whose response is cached, as JSON or CSV
+- GET and HEAD of a ``/v1`` path, or of a reader page (api/pages), whose response is cached, as JSON or CSV
   (``Accept``), gzip-encoded or not (``Accept-Encoding``), or a 304 when
   ``If-None-Match`` names its tag (weak comparison);
 - the same rate limit as Flask-Limiter, counted by the same ``limits`` strategy
@@ -35,7 +35,8 @@ from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header, parse_etags
 from api.cache import Key
 from api.limits import ClientLimit, Verdict
 from api.logs import _ACCEPTED_REQUEST_ID, log_access, new_request_id
-from api.rest import CORS_HEADERS, CSV, JSON, PROBLEM_JSON, SECURITY_HEADERS
+from api.pages.views import is_page_path
+from api.rest import CORS_HEADERS, CSV, JSON, PAGE_CSP, PROBLEM_JSON, SECURITY_HEADERS
 from api.store import EXTENSION, ArtifactStore
 from briefs.responses import StoredResponse
 
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
 VARY = ("Vary", "Accept, Accept-Encoding")
 CONVENTION_HEADERS = (*SECURITY_HEADERS.items(), *CORS_HEADERS.items())
 """Added to every answer, in the order the Flask path adds them."""
+PAGE_CONVENTION_HEADERS = tuple(
+    (name, PAGE_CSP if name == "Content-Security-Policy" else value) for name, value in CONVENTION_HEADERS
+)
+"""The same for an HTML answer (a reader page), whose CSP lets it load its own script and style files."""
 STATUS = {code: f"{code} {HTTP_STATUS_CODES[code].upper()}" for code in (200, 304, 429)}
 _MEMO_SIZE = 256
 """Distinct Accept and Accept-Encoding values remembered, parsed; clients send few."""
@@ -83,9 +88,10 @@ class FastPath:
         method = environ["REQUEST_METHOD"]
         path: str = environ.get("PATH_INFO", "")
         query: str = environ.get("QUERY_STRING", "")
+        api = path.startswith("/v1") and (len(path) == 3 or path[3] == "/")
         if (
             (method != "GET" and method != "HEAD")  # noqa: PLR1714 - two comparisons beat a tuple here
-            or not path.startswith("/v1") or (len(path) > 3 and path[3] != "/")
+            or not (api or is_page_path(path))
             or not self._plain(environ, path, query)
         ):  # fmt: skip
             return None
@@ -93,7 +99,7 @@ class FastPath:
         snapshot = store.snapshot()
         key: Key = (path, query.encode("latin-1"), self._type(environ.get("HTTP_ACCEPT")))
         entry = snapshot.responses.get(key)
-        if entry is None and not query and key[2] == JSON:
+        if entry is None and api and not query and key[2] == JSON:
             entry = snapshot.artifact.response(path)  # the build stored it; the Flask path does the same
             if entry is not None:
                 snapshot.responses.put(key, entry)
@@ -103,6 +109,10 @@ class FastPath:
             verdict = self._limit.hit(environ.get("REMOTE_ADDR") or "127.0.0.1")
         except Exception:  # the storage is unreachable: Flask-Limiter decides what that means
             return None
+        if not verdict.allowed and not api:
+            # A page's 429 is a page (api/pages): Flask answers it. The fixed window it counts once more in is
+            # already spent, so that extra count changes nothing.
+            return None
         offered = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = offered if _ACCEPTED_REQUEST_ID.fullmatch(offered) else new_request_id()
         version = snapshot.artifact.version
@@ -110,7 +120,8 @@ class FastPath:
             status, headers, body = self._serve(entry, environ)
         else:
             status, headers, body = self._too_many(verdict, path)
-        headers += CONVENTION_HEADERS
+        html = any(name == "Content-Type" and value.startswith("text/html") for name, value in entry.headers)
+        headers += PAGE_CONVENTION_HEADERS if html else CONVENTION_HEADERS
         headers += verdict.headers
         headers += (("X-Request-ID", request_id), ("X-Content-Version", version))
         if self._log:

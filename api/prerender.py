@@ -121,8 +121,9 @@ def _renderer_app(artifact_path: str) -> Any:
 
 def code_fingerprint() -> str:
     """A hash of the source of every package that shapes a stored response (the pipeline, the wire
-    schemas, the HTTP layer): after an upgrade, an artifact built by older code is rebuilt from scratch."""
-    digest = hashlib.sha256()
+    schemas, the HTTP layer, the page templates) and of ``BRIEFS_PUBLIC_URL``: after an upgrade, or with
+    another public URL, an artifact built before is rebuilt from scratch."""
+    digest = hashlib.sha256(urls.public_base().encode() + b"\0")  # html_url is absolute under it
     for package in ("api", "briefs", "schemas"):
         root = Path(importlib.import_module(package).__file__ or "").parent
         for path in sorted(root.rglob("*.py")):

@@ -45,6 +45,12 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+"""The reader pages (api/pages) load their script and style files from this server only: no inline script
+or style. Their JSON-LD is a data block, which a browser never runs, so script-src does not apply to it."""
 DOCS_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -167,7 +173,11 @@ class Api(flask_smorest.Api):
         }  # fmt: skip
         if errors:
             problem["errors"] = errors
-        response = flask.current_app.response_class(flask.json.dumps(problem), status=status, mimetype=PROBLEM_JSON)
+        from api.pages import render_problem  # noqa: PLC0415 - the pages import the views, which import this module
+
+        response = render_problem(problem) or flask.current_app.response_class(
+            flask.json.dumps(problem), status=status, mimetype=PROBLEM_JSON
+        )
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
@@ -223,6 +233,8 @@ class Api(flask_smorest.Api):
         response.headers.update(SECURITY_HEADERS)
         if request.endpoint == "api-docs.openapi_swagger_ui":
             response.headers["Content-Security-Policy"] = DOCS_CSP
+        elif response.mimetype == "text/html":  # the reader pages, and their error pages
+            response.headers["Content-Security-Policy"] = PAGE_CSP
         if request.method in ("GET", "HEAD", "OPTIONS"):
             response.headers.update(CORS_HEADERS)
         return response

@@ -16,6 +16,10 @@
    and again, ``--pairs`` times, each wrk run lasting ``--duration``. Each
    pair gives the ratio project / baseline; the median of the pairs is the
    figure to quote.
+5. The seed brief's reader page against its JSON, on the project alone, A B A B
+   (``--only-page-vs-json`` runs this step alone): both should be stored
+   bytes, so the page's req/s over the JSON's should be at least 0.9. Each run
+   also records the CPU seconds the project's processes used, per request.
 
 Everything listens on 127.0.0.1. wrk's output goes to
 ``bench/results/<timestamp>.tmp/``, the server logs to a temporary directory
@@ -58,6 +62,9 @@ RESULTS = ROOT / "bench" / "results"
 SERVER_ENV = {"BRIEFS_RATELIMIT": "1000000000 per minute"}
 """The project's per-client rate limit would answer wrk, one client, with 429s: it is kept, but out of reach."""
 BRIEF = f"/v1/briefs/{corpus_gen.SEED_ID}"
+PAGE = f"/briefs/{corpus_gen.SEED_ID}"
+"""The brief's reader page (api/pages)."""
+PAGE_TARGET = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +173,67 @@ def measure(endpoint: Endpoint, targets: list[servers.Server], captured: Respons
             "runs": runs, "ratios": ratios(runs)}  # fmt: skip
 
 
+def server_cpu_s(server: servers.Server) -> float:
+    """CPU seconds (user and system) used so far by the processes serving ``server``: gunicorn's master and
+    workers, found by the address in their command line (a worker recycled since is no longer counted)."""
+    bind = server.base.removeprefix("http://").encode()
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if bind not in (entry / "cmdline").read_bytes():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of proc_pid_stat(5)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure_page_vs_json(project: servers.Server, args: argparse.Namespace, out: Path) -> Record:
+    """The brief's page and its JSON on the project, A B A B: req/s, latency and CPU per request of each, and
+    the ratios page / JSON pair by pair (req/s) and JSON / page (CPU per request), so that 1 means as cheap."""
+    load = Load(args.duration, args.connections, args.threads)
+    warm = Load(args.warmup, args.connections, args.threads)
+    sizes = {}
+    for kind, path in (("json", BRIEF), ("page", PAGE)):
+        answer = fetch(project.base + path)
+        if answer.status != 200:
+            raise RuntimeError(f"the project answered {path} with {answer.status}")
+        sizes[kind] = len(answer.body)
+        run_wrk(project.base + path, warm, out / f"page-vs-json-warmup-{kind}.txt")
+    runs: list[Record] = []
+    for pair in range(1, args.pairs + 1):
+        for kind, path in (("json", BRIEF), ("page", PAGE)):
+            since, cpu = project.log.stat().st_size, server_cpu_s(project)
+            run = run_wrk(project.base + path, load, out / f"page-vs-json-{pair}-{kind}.txt").as_dict()
+            cpu = server_cpu_s(project) - cpu
+            run.update(pair=pair, kind=kind, cpu_s=cpu, cpu_us_per_request=cpu * 1e6 / max(1, int(run["requests"])),
+                       worker_boots=worker_boots(project.log, since), loadavg=os.getloadavg()[0])  # fmt: skip
+            runs.append(run)
+            print(f"  {kind:<5} pair {pair}  {run['rps']:>9.0f} req/s{run['p50_ms']:>8.2f} ms p50"
+                  f"{run['p99_ms']:>8.2f} ms p99{run['cpu_us_per_request']:>8.0f} µs CPU/request"
+                  f"  load {run['loadavg']:.2f}", flush=True)  # fmt: skip
+    by_kind = {kind: [run for run in runs if run["kind"] == kind] for kind in ("json", "page")}
+    rps = [p["rps"] / j["rps"] for j, p in zip(by_kind["json"], by_kind["page"], strict=True)]
+    cpu = [j["cpu_us_per_request"] / max(p["cpu_us_per_request"], 1e-9)
+           for j, p in zip(by_kind["json"], by_kind["page"], strict=True)]  # fmt: skip
+    ratios = {"rps_page_over_json": rps, "cpu_json_over_page": cpu}
+    return {"json_path": BRIEF, "page_path": PAGE, "bytes": sizes, "runs": runs, "target": PAGE_TARGET,
+            "ratios": ratios, "median": {key: statistics.median(values) for key, values in ratios.items()}}  # fmt: skip
+
+
+def print_page_vs_json(result: Record) -> None:
+    """The page / JSON ratios, pair by pair, and their medians against the target."""
+    print()
+    print(f"brief page ({result['bytes']['page']} bytes) vs brief JSON ({result['bytes']['json']} bytes), "
+          f"target >= {result['target']}:")  # fmt: skip
+    for key, label in (("rps_page_over_json", "req/s page / JSON"), ("cpu_json_over_page", "CPU/request JSON / page")):
+        pairs = "  ".join(f"{value:.2f}" for value in result["ratios"][key])
+        print(f"  {label:<26}{pairs:<30}{result['median'][key]:>8.2f}")
+
+
 def ratios(runs: list[Record]) -> Record:
     """Project / baseline, pair by pair, for req/s, p50 and p99, with their medians."""
     by_pair: dict[str, list[float]] = {key: [] for key, _ in METRICS}
@@ -212,6 +280,8 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
     options.add_argument("--briefs", type=int, default=50, help="briefs to generate without --content (default 50)")
     options.add_argument("--no-nginx", action="store_true", help="leave nginx out even if it is installed")
     options.add_argument("--quick", action="store_true", help="2 s runs and 1 s warm-ups: a smoke run")
+    options.add_argument("--only-page-vs-json", action="store_true",
+                         help="measure the brief's page against its JSON only (step 5)")  # fmt: skip
     args = options.parse_args(argv)
     if args.pairs < 3:
         options.error("--pairs: at least 3, or the median says little")
@@ -263,14 +333,18 @@ def main(argv: list[str] | None = None) -> int:
         loadavg = [os.getloadavg()[0]]
         if loadavg[0] > 0.5:
             print(f"note: load average {loadavg[0]:.2f} before the first run: something else is using the CPUs")
-        results = {e.name: measure(e, targets, captured[e.path], args, out) for e in ENDPOINTS}
+        endpoints = () if args.only_page_vs_json else ENDPOINTS
+        results = {e.name: measure(e, targets, captured[e.path], args, out) for e in endpoints}
+        page_vs_json = measure_page_vs_json(targets[0], args, out)
         loadavg.append(os.getloadavg()[0])
-    print_summary(results)
+    if results:
+        print_summary(results)
+    print_page_vs_json(page_vs_json)
     record = {
         "started": stamp, "options": vars(args), "content": args.content or "generated",
         "briefs": briefs, "gunicorn": gunicorn_settings(), "server_env": SERVER_ENV,
         "machine": {**runinfo.machine(), "wrk": wrk_version()},
-        "loadavg_before_after": loadavg, "endpoints": results,
+        "loadavg_before_after": loadavg, "endpoints": results, "page_vs_json": page_vs_json,
     }  # fmt: skip
     path = RESULTS / f"{stamp}.json"
     path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

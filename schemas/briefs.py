@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 
 from briefs.blocks import BLOCK_TYPES
 from briefs.model import Brief, Element, Section
+from schemas import urls
 from schemas.common import (
     BriefSourceSchema,
     ComputedNested,
@@ -32,6 +33,13 @@ def section_url(section: Section) -> str:
     return section_path(section.brief_id, section.id)
 
 
+def _html(path_of: Any) -> Any:
+    return lambda obj: urls.absolute(path_of(obj))
+
+
+HTML_URL = "Its reader page (absolute when the server has a public URL)."
+
+
 class _ElementFields(Schema):
     id = fields.String(required=True, metadata=describe("Unique within the brief.", "return-to-diplomacy"))
     type = ElementType(required=True, metadata=describe("The block type.", "factor"))
@@ -53,6 +61,12 @@ class _ElementFields(Schema):
         required=True,
         metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/factors/return-to-diplomacy"),
     )
+    html_url = ComputedString(
+        _html(lambda e: urls.anchor_page(e.brief_id, e.id)), required=True,
+        metadata=describe(
+            HTML_URL + " The brief's page at its anchor.", "/briefs/sochi-summit-2021#return-to-diplomacy"
+        ),
+    )  # fmt: skip
 
 
 class ScenarioSchema(_ElementFields):
@@ -106,6 +120,10 @@ class SectionSchema(Schema):
     url = ComputedString(
         section_url, required=True, metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/sections/outlook")
     )
+    html_url = ComputedString(
+        _html(lambda s: urls.anchor_page(s.brief_id, s.id)), required=True,
+        metadata=describe(HTML_URL + " The brief's page at its heading.", "/briefs/sochi-summit-2021#outlook"),
+    )  # fmt: skip
 
 
 class AuthorSchema(Schema):
@@ -168,6 +186,10 @@ class BriefSummarySchema(Schema):
         required=True,
         metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021"),
     )
+    html_url = ComputedString(
+        _html(lambda brief: urls.brief_page(brief.id)), required=True,
+        metadata=describe(HTML_URL, "/briefs/sochi-summit-2021"),
+    )  # fmt: skip
 
 
 class BriefSchema(BriefSummarySchema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from briefs.citations import Citation
+from briefs.textfragment import fragment
 from schemas import urls
 from schemas.briefs import element_url
 from schemas.common import ComputedInteger, ComputedNested, ComputedString, SourceLinesSchema, describe
@@ -27,6 +28,20 @@ def citation_permalink(citation: Citation) -> str | None:
     if element is not None:
         return urls.element_url(element.brief_id, element.type, element.id, version)
     return section_url(citation.brief.id, citation.section_id, version)
+
+
+def citation_html_url(citation: Citation, version: int | None = None) -> str:
+    """The brief's page at the block (else the section) holding the quote, with a text fragment that scrolls to
+    the quote and highlights it; absolute under ``BRIEFS_PUBLIC_URL``."""
+    anchor = citation.element_id or citation.section_id
+    page = urls.brief_page(citation.brief.id, version)
+    return urls.absolute(page + fragment(anchor, citation.brief.text, citation.start, citation.end))
+
+
+def citation_html_permalink(citation: Citation) -> str | None:
+    """:func:`citation_html_url` pinned to the version quoted; None when the quoted text is in no version."""
+    version = citation.brief.version
+    return None if version is None else citation_html_url(citation, version)
 
 
 class QuoteSchema(Schema):
@@ -75,6 +90,22 @@ class CitationSchema(Schema):
         metadata=describe(
             "The block or section pinned to that version: the same bytes for as long as the history exists.",
             "/v1/briefs/sochi-summit-2021/versions/1/sections/lead",
+        ),
+    )  # fmt: skip
+    html_url = ComputedString(
+        citation_html_url, required=True,
+        metadata=describe(
+            "The brief's page at the block or section, as it is now, with a W3C text fragment that scrolls to the "
+            "quote and highlights it; absolute when the server has a public URL.",
+            "/briefs/sochi-summit-2021#lead:~:text=convened%20by%20Russian%20President-,Vladimir%20Putin,-.",
+        ),
+    )  # fmt: skip
+    html_permalink = ComputedString(
+        citation_html_permalink, required=True, allow_none=True,
+        metadata=describe(
+            "The page of the version quoted, at the quote (a text fragment): what to paste into an article. "
+            "Null when permalink is null.",
+            "/briefs/sochi-summit-2021/versions/1#lead:~:text=convened%20by%20Russian%20President-,Vladimir%20Putin,-.",
         ),
     )  # fmt: skip
     revision = ComputedInteger(lambda c: c.brief.revision, required=True, metadata=describe("The brief's revision.", 1))

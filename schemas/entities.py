@@ -8,7 +8,7 @@ from briefs.citations import Citation
 from schemas.citations import CitationSchema
 from schemas.common import ComputedNested, ComputedString, describe
 from schemas.enums import ActorKind, DatePrecision
-from schemas.urls import actor_url, event_url
+from schemas.urls import absolute, actor_page, actor_url, event_page, event_url
 
 
 class ActorSchema(Schema):
@@ -33,6 +33,10 @@ class ActorSchema(Schema):
     brief_count = fields.Integer(required=True, metadata=describe("Briefs that mention it.", 1))
     url = ComputedString(lambda entry: actor_url(entry.actor.id), required=True,
                          metadata=describe("Its own path.", "/v1/actors/vladimir-putin"))  # fmt: skip
+    html_url = ComputedString(
+        lambda entry: absolute(actor_page(entry.actor.id)), required=True,
+        metadata=describe("Its reader page: who it is and every mention with its quote.", "/actors/vladimir-putin"),
+    )  # fmt: skip
 
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -65,6 +69,10 @@ class EventSchema(Schema):
     )
     url = ComputedString(lambda entry: event_url(entry.event.id), required=True,
                          metadata=describe("Its own path.", "/v1/events/sochi-meeting-2021"))  # fmt: skip
+    html_url = ComputedString(
+        lambda entry: absolute(event_page(entry.event.id)), required=True,
+        metadata=describe("Its place on the reader's timeline page.", "/events#sochi-meeting-2021"),
+    )  # fmt: skip
 
 
 class MentionSchema(Schema):

@@ -31,6 +31,9 @@ class IndexSchema(Schema):
     )  # fmt: skip
     counts = fields.Nested(IndexCountsSchema, required=True)
     url = fields.String(required=True, metadata=describe("Its own path.", "/v1"))
+    html_url = fields.String(
+        required=True, metadata=describe("The reader's home page: briefs, newest first, with search.", "/")
+    )
 
 
 class HealthSchema(Schema):

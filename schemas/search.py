@@ -9,7 +9,19 @@ from marshmallow import Schema, fields
 from schemas.citations import CitationSchema
 from schemas.common import ComputedNested, ComputedString, describe
 from schemas.enums import EntityKind, HitType, QuerySyntax
-from schemas.urls import API_PREFIX, actor_url, brief_url, element_url, event_url, section_url
+from schemas.urls import (
+    API_PREFIX,
+    absolute,
+    actor_page,
+    actor_url,
+    anchor_page,
+    brief_page,
+    brief_url,
+    element_url,
+    event_page,
+    event_url,
+    section_url,
+)
 
 
 def hit_url(cited: Any) -> str:
@@ -20,6 +32,13 @@ def hit_url(cited: Any) -> str:
     if hit.section_id:
         return section_url(hit.brief_id, hit.section_id)
     return brief_url(hit.brief_id)
+
+
+def hit_html_url(cited: Any) -> str:
+    """The reader page of what was hit: the brief's page, at the block or section."""
+    hit = cited.hit
+    anchor = hit.element_id or hit.section_id
+    return absolute(anchor_page(hit.brief_id, anchor) if anchor else brief_page(hit.brief_id))
 
 
 class SearchHitSchema(Schema):
@@ -62,6 +81,12 @@ class SearchHitSchema(Schema):
             "Path of what was hit.", f"{API_PREFIX}/briefs/sochi-summit-2021/expectations/border-demarcation"
         ),
     )
+    html_url = ComputedString(
+        hit_html_url, required=True,
+        metadata=describe(
+            "Its reader page: the brief's page at the block or section.", "/briefs/sochi-summit-2021#outlook"
+        ),
+    )  # fmt: skip
     citation = ComputedNested(
         lambda cited: cited.citation, CitationSchema, required=True, allow_none=True,
         metadata=describe("Where the first matched words stand; null when only a title or summary matched."),
@@ -78,6 +103,10 @@ class QueryEntitySchema(Schema):
     url = ComputedString(
         lambda entity: actor_url(entity.id) if entity.kind == "actor" else event_url(entity.id),
         required=True, metadata=describe("Its own path.", f"{API_PREFIX}/actors/nakhichevan"),
+    )  # fmt: skip
+    html_url = ComputedString(
+        lambda entity: absolute(actor_page(entity.id) if entity.kind == "actor" else event_page(entity.id)),
+        required=True, metadata=describe("Its reader page.", "/actors/nakhichevan"),
     )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -87,3 +88,64 @@ def actor_mentions_url(actor_id: str) -> str:
 def event_url(event_id: str) -> str:
     """``/v1/events/{event_id}``."""
     return f"{EVENTS}/{event_id}"
+
+
+# -- the reader pages (api/pages.py): one human page for each resource --------------------------
+
+PUBLIC_URL_ENV = "BRIEFS_PUBLIC_URL"
+"""Where the server is reached from outside (``https://briefs.example.org``): ``html_url`` and
+``html_permalink`` are absolute under it, and paths without it."""
+PAGE_SEARCH = "/search"
+PAGE_EVENTS = "/events"
+
+
+def public_base() -> str:
+    """``BRIEFS_PUBLIC_URL`` without its final slash, or "" when unset (links are then paths).
+
+    Read from the environment at each call: the build's worker processes and the server read the same
+    value, and the artifact's fingerprint includes it (api/prerender.py), so stored JSON follows a change."""
+    return os.environ.get(PUBLIC_URL_ENV, "").rstrip("/")
+
+
+def absolute(page_path: str) -> str:
+    """A page path, absolute under :func:`public_base` when that is set."""
+    return public_base() + page_path
+
+
+def brief_page(brief_id: str, version: int | None = None) -> str:
+    """``/briefs/{brief_id}``, or ``.../versions/{version}`` when pinned (explicitly, or by :func:`pinned`)."""
+    if version is None:
+        pin = _pinned.get()
+        version = pin[1] if pin is not None and pin[0] == brief_id else None
+    return f"/briefs/{brief_id}" if version is None else version_page(brief_id, version)
+
+
+def versions_page(brief_id: str) -> str:
+    """A brief's history as a page."""
+    return f"/briefs/{brief_id}/versions"
+
+
+def version_page(brief_id: str, version: int) -> str:
+    """A brief as it was at one version, as a page."""
+    return f"{versions_page(brief_id)}/{version}"
+
+
+def version_changes_page(brief_id: str, version: int) -> str:
+    """What changed in a version, as a page."""
+    return f"{version_page(brief_id, version)}/changes"
+
+
+def anchor_page(brief_id: str, anchor: str, version: int | None = None) -> str:
+    """A section or typed block on its brief's page: ``/briefs/{brief_id}#{anchor}`` (sections and blocks keep
+    their ids as anchors)."""
+    return f"{brief_page(brief_id, version)}#{anchor}"
+
+
+def actor_page(actor_id: str) -> str:
+    """``/actors/{actor_id}``."""
+    return f"/actors/{actor_id}"
+
+
+def event_page(event_id: str) -> str:
+    """An event on the timeline: ``/events#{event_id}``."""
+    return f"{PAGE_EVENTS}#{event_id}"

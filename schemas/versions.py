@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from schemas.common import ComputedNested, ComputedString, describe
 from schemas.enums import ChangeKind, PartChangeKind, TextOpKind
-from schemas.urls import version_changes_url, version_url
+from schemas.urls import absolute, version_changes_page, version_changes_url, version_page, version_url
 
 
 def _any() -> list[dict[str, object]]:
@@ -43,6 +43,10 @@ class VersionSchema(Schema):
     url = ComputedString(
         lambda v: version_url(v["brief_id"], v["version"]), required=True,
         metadata=describe("The brief as it was.", "/v1/briefs/sochi-summit-2021/versions/2"),
+    )  # fmt: skip
+    html_url = ComputedString(
+        lambda v: absolute(version_page(v["brief_id"], v["version"])), required=True,
+        metadata=describe("The brief as it was, as a reader page.", "/briefs/sochi-summit-2021/versions/2"),
     )  # fmt: skip
 
 
@@ -98,6 +102,10 @@ class BriefChangesSchema(Schema):
         lambda d: version_changes_url(d.brief_id, d.to_version), required=True,
         metadata=describe("Its own path.", "/v1/briefs/sochi-summit-2021/versions/2/changes"),
     )  # fmt: skip
+    html_url = ComputedString(
+        lambda d: absolute(version_changes_page(d.brief_id, d.to_version)), required=True,
+        metadata=describe("The diff as a reader page.", "/briefs/sochi-summit-2021/versions/2/changes"),
+    )  # fmt: skip
 
 
 class ChangeSchema(Schema):
@@ -113,6 +121,10 @@ class ChangeSchema(Schema):
     url = ComputedString(
         lambda c: version_url(c["brief_id"], c["version"]), required=True,
         metadata=describe("The version (for a withdrawal, the last one).", "/v1/briefs/sochi-summit-2021/versions/1"),
+    )  # fmt: skip
+    html_url = ComputedString(
+        lambda c: absolute(version_page(c["brief_id"], c["version"])), required=True,
+        metadata=describe("The version as a reader page.", "/briefs/sochi-summit-2021/versions/1"),
     )  # fmt: skip
 
 

@@ -13,6 +13,8 @@ from api import create_app
 from tests.conftest import ROOT
 
 _APP = create_app({"BRIEFS_CONTENT_DIR": str(ROOT / "content")})
+PROBLEM_ACCEPT = {"Accept": "application/problem+json, application/json;q=0.9"}
+"""A client of the API: the reader pages answer their errors as HTML pages to anyone else (tests/pages)."""
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -30,6 +32,9 @@ def _concrete_url(client: FlaskClient, rule: str) -> str:
     for prefix, name in static_files.items():
         if rule.startswith(prefix):
             return prefix + name
+    if not rule.startswith(("/v1", "/docs", "/openapi", "/healthz", "/readyz")) and "<" in rule:
+        # A reader page (api/pages) takes the ids of the JSON resource at the same path under /v1.
+        return _concrete_url(client, "/v1" + rule).removeprefix("/v1")
     query = _required_query(client, rule)
     if query:
         return f"{rule}?{query}"
@@ -105,7 +110,7 @@ def test_head_answers_like_get_without_a_body(conv_client: FlaskClient, rule: st
 @pytest.mark.parametrize("rule", GET_RULES)
 def test_unknown_query_parameter_is_a_problem_naming_it(conv_client: FlaskClient, rule: str) -> None:
     separator = "&" if "?" in URLS[rule] else "?"
-    response = conv_client.get(f"{URLS[rule]}{separator}bogus_param=1")
+    response = conv_client.get(f"{URLS[rule]}{separator}bogus_param=1", headers=PROBLEM_ACCEPT)
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     problem = response.get_json(force=True)
@@ -115,7 +120,7 @@ def test_unknown_query_parameter_is_a_problem_naming_it(conv_client: FlaskClient
 
 @pytest.mark.parametrize("rule", GET_RULES)
 def test_other_methods_are_405_problems_that_keep_allow(conv_client: FlaskClient, rule: str) -> None:
-    response = conv_client.post(URLS[rule])
+    response = conv_client.post(URLS[rule], headers=PROBLEM_ACCEPT)
     assert response.status_code == 405
     assert response.mimetype == "application/problem+json"
     assert "GET" in response.headers["Allow"]

@@ -29,6 +29,9 @@ LISTS_AND_SEARCHES = [
     f"{SOCHI}/factors?per_page=1&page=2", "/v1/elements?type=expectation", "/v1/elements?format=csv",
     "/v1/actors?kind=person", "/v1/events?from=2021", "/v1/actors/russia/mentions?per_page=3",
     "/v1/search?q=border+demarcation", "/v1/search?q=Sochi&type=section",
+    # The reader pages, cached on first use like the lists.
+    "/", "/briefs/sochi-summit-2021", "/briefs/sochi-summit-2021/versions", "/briefs/sochi-summit-2021/versions/1",
+    "/briefs/sochi-summit-2021/versions/1/changes", "/actors/russia", "/events", "/search?q=border", "/search",
 ]  # fmt: skip
 VARIANTS: list[tuple[str, dict[str, str]]] = [
     ("GET", {}),
@@ -132,11 +135,14 @@ def test_every_cached_route_answers_the_same_on_both_paths(pair: tuple[flask.Fla
     assert len(requests) >= 30 * len(VARIANTS)
 
 
-def test_the_urls_cover_every_v1_route(pair: tuple[flask.Flask, flask.Flask]) -> None:
+def test_the_urls_cover_every_v1_route_and_page(pair: tuple[flask.Flask, flask.Flask]) -> None:
     fast_app, _ = pair
     adapter = fast_app.url_map.bind("localhost")
     covered = {adapter.match(url.split("?")[0])[0] for url in _cached_urls(fast_app)}
-    routes = {rule.endpoint for rule in fast_app.url_map.iter_rules() if rule.rule.startswith("/v1")}
+    routes = {
+        rule.endpoint for rule in fast_app.url_map.iter_rules()
+        if rule.rule.startswith("/v1") or rule.endpoint.startswith("pages.")
+    }  # fmt: skip
     assert routes == covered
 
 

@@ -9,7 +9,7 @@ import flask
 from api.rest import Blueprint, MethodView
 from api.store import reader
 from schemas.index import IndexSchema
-from schemas.urls import API_PREFIX, COLLECTIONS
+from schemas.urls import API_PREFIX, COLLECTIONS, absolute
 
 blp = Blueprint("index", __name__, url_prefix=API_PREFIX, description="The entry point of version 1.")
 
@@ -32,4 +32,5 @@ class Index(MethodView):
                 "content_errors": len(artifact.errors),
             },
             "url": API_PREFIX,
+            "html_url": absolute("/"),
         }

@@ -24,11 +24,12 @@ ELEMENT_FIELDS = {
     "mentions",
     "source",
     "url",
+    "html_url",
 }
 SECTION_FIELDS = {"id", "brief_id", "title", "level", "parent_id", "ordinal", "text", "html", "elements", "mentions",
-                  "source", "url"}  # fmt: skip
+                  "source", "url", "html_url"}  # fmt: skip
 BRIEF_FIELDS = {"id", "title", "published", "updated", "revision", "summary", "authors", "publisher", "language",
-                "tags", "about", "counts", "word_count", "source", "url"}  # fmt: skip
+                "tags", "about", "counts", "word_count", "source", "url", "html_url"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

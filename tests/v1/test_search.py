@@ -75,7 +75,13 @@ def test_a_misspelling_gets_a_suggestion_and_no_hits(client: FlaskClient) -> Non
 def test_an_alias_finds_the_mentions_of_its_entity(client: FlaskClient) -> None:
     body = client.get("/v1/search?q=Nakhchivan").get_json()
     assert body["query"]["entities"] == [
-        {"kind": "actor", "id": "nakhichevan", "name": "Nakhichevan", "url": "/v1/actors/nakhichevan"}
+        {
+            "kind": "actor",
+            "id": "nakhichevan",
+            "name": "Nakhichevan",
+            "url": "/v1/actors/nakhichevan",
+            "html_url": "/actors/nakhichevan",
+        }
     ]
     assert body["items"][0]["element_id"] == "transport-links-agreement"
     assert all(hit["citation"]["quote"]["exact"] == "Nakhichevan" for hit in body["items"] if hit["citation"])
