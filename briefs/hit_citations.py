@@ -1,11 +1,14 @@
 """Citations of search hits, read from the index's tables.
 
 A page of hits may come from twenty briefs. Unpickling each whole would cost
-more than the search itself, so the index keeps what a citation reads: each
-row's section, span and file lines (``doc_facets``), and, pickled apart, each
-brief without its sections, blocks and mentions, and each block
-(``doc_models``). The citation is the one :func:`briefs.citations.cite_match`
-makes from the whole brief: a test holds the two to the same result.
+more than the search itself (and even unpickling only the brief's head and the
+block cost about 0.2 ms a model), so a citation is made of plain values that
+the index keeps: each row's section, span and file lines (``doc_facets``), each
+brief's file, SHA-256, revision and version (``doc_pins``), the quoted words
+from the brief row's text, and a block's type and id from its own row. The
+citation shows exactly as the :class:`~briefs.citations.Citation` that
+:func:`briefs.citations.cite_match` makes from the whole brief: a test holds
+the two to the same output.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from briefs.citations import Citation
-from briefs.index import HIT_TYPES, load_model
-from briefs.model import Brief, Element
+from briefs.citations import CONTEXT_CHARS, PinnedQuote
+from briefs.index import HIT_TYPES, unscrub
+from briefs.model import SourceLines
 
 
 class Matched(Protocol):
@@ -48,7 +51,7 @@ class _Layout:
     """start, end, row, first and last line, in document order."""
 
 
-def cite_hits(conn: sqlite3.Connection, hits: Sequence[Matched]) -> list[Citation | None]:
+def cite_hits(conn: sqlite3.Connection, hits: Sequence[Matched]) -> list[PinnedQuote | None]:
     """The citation of each hit's match (None for a hit matched by its title or summary alone)."""
     layouts = _layouts(conn, {hit.brief_id for hit in hits if hit.match_start is not None})
     places: list[_Place | None] = []
@@ -63,18 +66,22 @@ def cite_hits(conn: sqlite3.Connection, hits: Sequence[Matched]) -> list[Citatio
         inside = [b for b in layout.blocks if b[0] <= start and end <= b[1]]
         block = min(inside, key=lambda b: b[1] - b[0]) if inside else None
         places.append((layout.brief_doc, section, block, start, end))
-    wanted = {place[0] for place in places if place} | {place[2][2] for place in places if place and place[2]}
-    models = _models(conn, wanted)
-    citations: list[Citation | None] = []
-    for place in places:
+    briefs = _briefs(conn, {place[0] for place in places if place})
+    blocks = _blocks(conn, {place[2][2] for place in places if place and place[2]})
+    citations: list[PinnedQuote | None] = []
+    for hit, place in zip(hits, places, strict=True):
         if place is None:
             citations.append(None)
             continue
         brief_doc, section, block, start, end = place
-        brief, element = models[brief_doc], models[block[2]] if block else None
-        assert isinstance(brief, Brief) and (element is None or isinstance(element, Element))
+        text, path, sha256, revision, version = briefs[brief_doc]
+        element_type, element_id = blocks[block[2]] if block else (None, None)
         lines = (block[3], block[4]) if block else (section[3], section[4])
-        citations.append(Citation(brief, section[2], element, start, end, *lines))
+        citations.append(PinnedQuote(
+            hit.brief_id, section[2], element_id, element_type, start, end,
+            text[start:end], text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS],
+            SourceLines(path, *lines), version, revision, sha256,
+        ))  # fmt: skip
     return citations
 
 
@@ -97,8 +104,19 @@ def _layouts(conn: sqlite3.Connection, brief_ids: set[str]) -> dict[str, _Layout
     return layouts
 
 
-def _models(conn: sqlite3.Connection, docs: set[int]) -> dict[int, Brief | Element]:
-    rows = conn.execute(
-        "SELECT doc, model FROM doc_models WHERE doc IN (SELECT value FROM json_each(?))", (json.dumps(sorted(docs)),)
-    )
-    return {doc: load_model(model) for doc, model in rows}
+def _briefs(conn: sqlite3.Connection, docs: set[int]) -> dict[int, tuple[str, str, str, int, int | None]]:
+    """Each brief row's text, file, SHA-256, revision and version."""
+    # One lookup per row: FTS5 finds a row by "rowid = ?", but would scan for "rowid IN (subquery)".
+    found = {}
+    for doc in sorted(docs):
+        text, path, sha256, revision, version, scrubbed = conn.execute(
+            "SELECT docs.text, p.path, p.sha256, p.revision, p.version, p.scrubbed FROM docs, doc_pins p "
+            "WHERE docs.rowid = ?1 AND p.doc = ?1", (doc,),
+        ).fetchone()  # fmt: skip
+        found[doc] = (unscrub(text, scrubbed), path, sha256, revision, version)
+    return found
+
+
+def _blocks(conn: sqlite3.Connection, docs: set[int]) -> dict[int, tuple[str, str]]:
+    """Each block row's type and id."""
+    return {doc: conn.execute("SELECT type, element_id FROM docs WHERE rowid = ?", (doc,)).fetchone() for doc in docs}
