@@ -12,7 +12,7 @@ from flask import request
 from api.rest import paginate
 from api.store import reader
 from briefs import search as fts
-from briefs.citations import Citation
+from briefs.citations import PinnedQuote
 from briefs.facets import Facet
 from briefs.names import NamedEntity
 
@@ -23,7 +23,7 @@ class CitedHit:
 
     hit: fts.SearchHit
     """The hit."""
-    citation: Citation | None
+    citation: PinnedQuote | None
     """Where its first match stands; None when only a title or summary matched."""
 
 

@@ -160,15 +160,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="write the corpus here and keep it")
     parser.add_argument("--artifact", type=Path, help="build into this file and keep it (a build of the same "
                         "content by the same code is reused as it is)")  # fmt: skip
+    parser.add_argument("--no-build", action="store_true", help="measure --artifact as it is, even if built by "
+                        "other code (a code change rebuilds 10,000 briefs from scratch); needs --content")  # fmt: skip
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="briefs-search-bench-") as scratch:
         content = args.content or args.keep or Path(scratch) / "content"
         if args.content is None:
             corpus_gen.write_corpus(content, args.briefs, seed=args.seed)
         artifact = args.artifact or Path(scratch) / "briefs.sqlite"
-        build_s = build(content, artifact)
+        if args.no_build and (args.artifact is None or args.content is None):
+            parser.error("--no-build needs --artifact and --content")
+        build_s = None if args.no_build else round(build(content, artifact), 1)
         result = {
-            "briefs": len(list((content / "briefs").glob("*.md"))), "build_s": round(build_s, 1),
+            "briefs": len(list((content / "briefs").glob("*.md"))), "build_s": build_s,
             "artifact_mb": round(artifact.stat().st_size / 2**20, 1),
             **measure(artifact, args.requests, args.seed), "targets_ms": TARGETS_MS, "machine": runinfo.machine(),
         }  # fmt: skip

@@ -8,9 +8,12 @@ Every brief, section and typed block is one row of the FTS5 table ``docs``
   brief's blocks (as the artifact's ``elements`` table numbers them);
 - ``doc_refs``: the actors and events each row mentions, with the place of
   the first mention in the brief's text;
-- ``doc_models``: what a citation of a hit reads, pickled: for a brief row
-  the brief without its sections, blocks and mentions (its id, text, revision
-  and source), for a block row the block (see :mod:`briefs.hit_citations`);
+- ``doc_pins``: for each brief row, what pins a citation of a hit to the
+  brief's bytes: its file, SHA-256, revision and version, and where the
+  indexed text differs from the brief's (``scrubbed``, JSON ``[[offset,
+  character], ...]`` of the sentinels and NULs replaced, NULL if none): the
+  quoted words come from the brief row's own text (see
+  :mod:`briefs.hit_citations`);
 - ``words``: the words of each brief as written (folded, not stemmed), a
   small contentless index whose vocabulary (``words_vocab``) search suggests
   corrections from.
@@ -21,10 +24,9 @@ that a query can match a mention whatever words it uses.
 
 from __future__ import annotations
 
-import dataclasses
-import pickle
+import json
+import re
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator
 
 from briefs.blocks import BLOCK_TYPES
@@ -47,7 +49,10 @@ CREATE TABLE doc_facets(
     section_id TEXT, start INTEGER NOT NULL, end INTEGER NOT NULL, line_start INTEGER, line_end INTEGER
 );
 CREATE INDEX doc_facets_by_brief ON doc_facets(brief_id, position);
-CREATE TABLE doc_models(doc INTEGER PRIMARY KEY, model BLOB NOT NULL);
+CREATE TABLE doc_pins(
+    doc INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, revision INTEGER NOT NULL, version INTEGER,
+    scrubbed TEXT
+);
 CREATE TABLE doc_refs(
     doc INTEGER, kind TEXT, entity_id TEXT, start INTEGER, end INTEGER, PRIMARY KEY(doc, kind, entity_id)
 ) WITHOUT ROWID;
@@ -88,7 +93,7 @@ def add_briefs(conn: sqlite3.Connection, briefs: Iterable[Brief], first: int) ->
     """
     codes = {name: code for code, name in enumerate(HIT_TYPES)}
     number = first
-    docs, facets, refs, models, words = [], [], [], [], []
+    docs, facets, refs, pins, words = [], [], [], [], []
     for brief in briefs:
         published = brief.published.isoformat()
         for row, part, position, row_refs in _rows(brief):
@@ -96,14 +101,14 @@ def add_briefs(conn: sqlite3.Connection, briefs: Iterable[Brief], first: int) ->
             docs.append((rowid, *row[:3], " ".join(ref_token(ref[1]) for ref in row_refs), *row[3:]))
             facets.append((rowid, brief.id, published, position, *_place(brief, part)))
             refs += [(rowid, *ref) for ref in row_refs]
-            if not isinstance(part, Section):
-                models.append((rowid, dump_model(part if part is not None else _cited_brief(brief))))
             if row[3] == "brief":
+                pins.append((rowid, brief.source.path, brief.source.sha256, brief.revision, brief.version,
+                             scrubbed_characters(brief.text)))  # fmt: skip
                 words.append((rowid, _words_text(*row[:3])))
             number += 1
     conn.executemany(_INSERT.format(", ".join("?" * 10)), docs)
     conn.executemany("INSERT INTO doc_facets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", facets)
-    conn.executemany("INSERT INTO doc_models VALUES (?, ?)", models)
+    conn.executemany("INSERT INTO doc_pins VALUES (?, ?, ?, ?, ?, ?)", pins)
     conn.executemany("INSERT INTO doc_refs VALUES (?, ?, ?, ?, ?)", refs)
     conn.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", words)
     return number
@@ -121,7 +126,7 @@ def remove_rows(conn: sqlite3.Connection, first: int, end: int) -> None:
         "INSERT INTO words(words, rowid, text) VALUES ('delete', ?, ?)",
         [(rowid, _words_text(title, summary, text)) for rowid, title, summary, text in briefs],
     )
-    for table, column in (("docs", "rowid"), ("doc_facets", "doc"), ("doc_refs", "doc"), ("doc_models", "doc")):
+    for table, column in (("docs", "rowid"), ("doc_facets", "doc"), ("doc_refs", "doc"), ("doc_pins", "doc")):
         conn.execute(f"DELETE FROM {table} WHERE {column} >= ? AND {column} < ?", (low, high))
 
 
@@ -135,22 +140,6 @@ def brief_rows(brief: Brief) -> Iterator[Row]:
     """One row per brief, section and block: indexed columns, then the hit's identity and base offset."""
     for row, *_ in _rows(brief):
         yield row
-
-
-def dump_model(model: Brief | Element) -> bytes:
-    """A brief or block as ``doc_models`` stores it."""
-    return zlib.compress(pickle.dumps(model, protocol=5), 1)
-
-
-def load_model(blob: bytes) -> Brief | Element:
-    """What :func:`dump_model` stored (written by this code, never by a user)."""
-    model: Brief | Element = pickle.loads(zlib.decompress(blob))
-    return model
-
-
-def _cited_brief(brief: Brief) -> Brief:
-    """The brief as a citation reads it: without its sections, blocks and mentions, a tenth of the pickle."""
-    return dataclasses.replace(brief, sections=(), mentions=(), elements=())
 
 
 def _place(brief: Brief, part: Section | Element | None) -> tuple[str | None, int, int, int | None, int | None]:
@@ -213,6 +202,25 @@ def _refs(spans: tuple[Mention, ...], mentions: Mentions, start: int, end: int) 
 
 def _words_text(title: str | None, summary: str | None, text: str | None) -> str:
     return "\n".join(part for part in (title, summary, text) if part)
+
+
+_SCRUBBED = re.compile("[" + "".join(map(re.escape, map(chr, _SCRUB))) + "]")
+
+
+def scrubbed_characters(text: str) -> str | None:
+    """The characters of ``text`` that the index replaced (JSON ``[[offset, character], ...]``); None if none."""
+    found = [[m.start(), m.group()] for m in _SCRUBBED.finditer(text)]
+    return json.dumps(found) if found else None
+
+
+def unscrub(text: str, scrubbed: str | None) -> str:
+    """The text as it was before the index replaced what :func:`scrubbed_characters` lists."""
+    if scrubbed is None:
+        return text
+    chars = list(text)
+    for offset, character in json.loads(scrubbed):
+        chars[offset] = character
+    return "".join(chars)
 
 
 def _scrub(text: str | None) -> str | None:

@@ -31,7 +31,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from briefs import query as reading_
-from briefs.citations import Citation
+from briefs.citations import PinnedQuote
 from briefs.expressions import REFS_COLUMN, read_words
 from briefs.hit_citations import cite_hits
 from briefs.index import (
@@ -257,7 +257,7 @@ class SearchIndex:
             suggestion = self._suggester.suggest(reading, lambda text: self.count(self.read(text), filters))
         return SearchResult(total, hits, reading, suggestion)
 
-    def cite(self, hits: Sequence[SearchHit]) -> list[Citation | None]:
+    def cite(self, hits: Sequence[SearchHit]) -> list[PinnedQuote | None]:
         """The citation of each hit's match, None for a hit matched by its title or summary alone."""
         return cite_hits(self._connection(), hits)
 

@@ -2,46 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields
 
-from briefs.citations import Citation
-from briefs.textfragment import fragment
+from briefs.citations import Cited
 from schemas import urls
-from schemas.briefs import element_url
 from schemas.common import ComputedInteger, ComputedNested, ComputedString, SourceLinesSchema, describe
 from schemas.urls import section_url
 
 
-def citation_url(citation: Citation) -> str:
-    """Path of the block that holds the quote, else of its section, as the brief is now."""
-    if citation.element is not None:
-        return element_url(citation.element)
-    return section_url(citation.brief.id, citation.section_id)
+def citation_url(citation: Cited, version: int | None = None) -> str:
+    """Path of the block that holds the quote, else of its section, as the brief is now (or in ``version``)."""
+    if citation.element_id is not None and citation.element_type is not None:
+        return urls.element_url(citation.brief_id, citation.element_type, citation.element_id, version)
+    return section_url(citation.brief_id, citation.section_id, version)
 
 
-def citation_permalink(citation: Citation) -> str | None:
+def citation_permalink(citation: Cited) -> str | None:
     """The same path pinned to the version quoted; None when the quoted text is in no version."""
-    version = citation.brief.version
-    if version is None:
-        return None
-    element = citation.element
-    if element is not None:
-        return urls.element_url(element.brief_id, element.type, element.id, version)
-    return section_url(citation.brief.id, citation.section_id, version)
+    return None if citation.version is None else citation_url(citation, citation.version)
 
 
-def citation_html_url(citation: Citation, version: int | None = None) -> str:
+def dump_citation(citation: Cited) -> dict[str, Any]:
+    """What :class:`CitationSchema` dumps, built directly (a page of search hits dumps twenty of them):
+    the same keys in the same order, held to it by a test."""
+    source = citation.source
+    return {
+        "brief_id": citation.brief_id, "section_id": citation.section_id, "element_id": citation.element_id,
+        "quote": {"exact": citation.exact, "prefix": citation.prefix, "suffix": citation.suffix},
+        "position": {"start": citation.start, "end": citation.end},
+        "source": {"path": source.path, "line_start": source.line_start, "line_end": source.line_end},
+        "url": citation_url(citation), "version": citation.version, "permalink": citation_permalink(citation),
+        "html_url": citation_html_url(citation), "html_permalink": citation_html_permalink(citation),
+        "revision": citation.revision, "sha256": citation.sha256,
+    }  # fmt: skip
+
+
+def citation_html_url(citation: Cited, version: int | None = None) -> str:
     """The brief's page at the block (else the section) holding the quote, with a text fragment that scrolls to
     the quote and highlights it; absolute under ``BRIEFS_PUBLIC_URL``."""
     anchor = citation.element_id or citation.section_id
-    page = urls.brief_page(citation.brief.id, version)
-    return urls.absolute(page + fragment(anchor, citation.brief.text, citation.start, citation.end))
+    return urls.absolute(f"{urls.brief_page(citation.brief_id, version)}#{anchor}:~:{citation.directive}")
 
 
-def citation_html_permalink(citation: Citation) -> str | None:
+def citation_html_permalink(citation: Cited) -> str | None:
     """:func:`citation_html_url` pinned to the version quoted; None when the quoted text is in no version."""
-    version = citation.brief.version
-    return None if version is None else citation_html_url(citation, version)
+    return None if citation.version is None else citation_html_url(citation, citation.version)
 
 
 class QuoteSchema(Schema):
@@ -82,7 +89,7 @@ class CitationSchema(Schema):
         ),
     )
     version = ComputedInteger(
-        lambda c: c.brief.version, required=True, allow_none=True,
+        lambda c: c.version, required=True, allow_none=True,
         metadata=describe("The version of the brief quoted; null for uncommitted text or without history.", 1),
     )  # fmt: skip
     permalink = ComputedString(
@@ -108,9 +115,9 @@ class CitationSchema(Schema):
             "/briefs/sochi-summit-2021/versions/1#lead:~:text=convened%20by%20Russian%20President-,Vladimir%20Putin,-.",
         ),
     )  # fmt: skip
-    revision = ComputedInteger(lambda c: c.brief.revision, required=True, metadata=describe("The brief's revision.", 1))
+    revision = ComputedInteger(lambda c: c.revision, required=True, metadata=describe("The brief's revision.", 1))
     sha256 = ComputedString(
-        lambda c: c.brief.source.sha256,
+        lambda c: c.sha256,
         required=True,
         metadata=describe("SHA-256 of the brief's file, pinning the text.", "3df07add7a08..."),
     )

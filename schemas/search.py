@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from schemas.citations import CitationSchema
+from schemas.citations import CitationSchema, dump_citation
 from schemas.common import ComputedNested, ComputedString, describe
 from schemas.enums import EntityKind, HitType, QuerySyntax
 from schemas.urls import (
@@ -41,8 +41,26 @@ def hit_html_url(cited: Any) -> str:
     return absolute(anchor_page(hit.brief_id, anchor) if anchor else brief_page(hit.brief_id))
 
 
+def dump_hit(cited: Any) -> dict[str, Any]:
+    """What :class:`SearchHitSchema` dumps for a :class:`api.search.CitedHit`, built directly: dumping twenty
+    hits field by field was a fifth of a search's time. The same keys in the same order, held to it by a test."""
+    hit, citation = cited.hit, cited.citation
+    return {
+        "type": hit.type, "brief_id": hit.brief_id, "section_id": hit.section_id, "element_id": hit.element_id,
+        "title": hit.title, "snippet": hit.snippet, "score": float(hit.score), "url": hit_url(cited),
+        "html_url": hit_html_url(cited),
+        "citation": None if citation is None else dump_citation(citation),
+    }  # fmt: skip
+
+
 class SearchHitSchema(Schema):
     """A brief, section or typed block that matches the query."""
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        """One hit (as the page's ``items`` dumps each) through :func:`dump_hit`; anything else field by field."""
+        if not (self.many if many is None else many) and self.only is None and not self.exclude:
+            return dump_hit(obj)
+        return super().dump(obj, many=many)
 
     type = HitType(attribute="hit.type", required=True, metadata=describe("What was hit.", "expectation"))
     brief_id = fields.String(

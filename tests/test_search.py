@@ -18,11 +18,16 @@ from types import MappingProxyType
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from marshmallow import Schema
 
+from api.search import CitedHit
 from briefs.blocks import BLOCK_TYPES
-from briefs.citations import Citation, cite_match
+from briefs.citations import Cited, cite_match
+from briefs.index import scrubbed_characters, unscrub
 from briefs.loader import Corpus, load_corpus
 from briefs.search import HIT_TYPES, SearchFilters, SearchHit, SearchIndex
+from schemas.citations import CitationSchema, dump_citation
+from schemas.search import SearchHitSchema
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "sochi-summit-2021"
@@ -458,12 +463,21 @@ def test_a_thousand_briefs_are_indexed_whole(seed: Corpus) -> None:
     assert [hit.element_id for hit in hits] == ["border-demarcation"] * 3
 
 
-def _citation_fields(citation: Citation | None) -> tuple[object, ...] | None:
+def _citation_fields(citation: Cited | None) -> dict[str, object] | None:
+    """The citation as the API shows it, through the schema and through the direct dump alike."""
     if citation is None:
         return None
-    brief = citation.brief
-    return (brief.id, brief.revision, brief.source, citation.section_id, citation.element, citation.start,
-            citation.end, citation.source, citation.exact, citation.prefix, citation.suffix)  # fmt: skip
+    shown: dict[str, object] = CitationSchema().dump(citation)
+    assert dump_citation(citation) == shown
+    return shown
+
+
+def test_a_quote_shows_the_characters_the_index_replaced() -> None:
+    text = "a\x00b \x02c\x03 \x04 plain"
+    scrubbed = scrubbed_characters(text)
+    indexed = text.replace("\x00", " ").replace("\x02", " ").replace("\x03", " ").replace("\x04", " ")
+    assert unscrub(indexed, scrubbed) == text
+    assert scrubbed_characters("plain text") is None and unscrub("plain text", None) == "plain text"
 
 
 @pytest.mark.parametrize(
@@ -478,6 +492,11 @@ def test_hits_are_cited_as_the_whole_brief_would_cite_them(seed: Corpus, seed_in
         if hit.match_start is not None and hit.match_end is not None else None
         for hit in hits
     ]  # fmt: skip
-    assert [_citation_fields(c) for c in seed_index.cite(hits)] == [_citation_fields(c) for c in expected]
+    cited = seed_index.cite(hits)
+    assert [_citation_fields(c) for c in cited] == [_citation_fields(c) for c in expected]
+    for hit, citation in zip(hits, cited, strict=True):
+        # A page of hits is dumped directly, not field by field: the same dict, key for key and in order.
+        shown = SearchHitSchema().dump(CitedHit(hit, citation))
+        assert list(shown.items()) == list(Schema.dump(SearchHitSchema(), CitedHit(hit, citation)).items())
     if query == "Azerbaijan":
         assert {c.element_id for c in expected if c} > {None}  # citations in blocks, and in sections outside them

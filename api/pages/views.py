@@ -21,7 +21,7 @@ from api.store import reader
 from api.v1.actors import find_actor
 from api.v1.briefs import find_brief
 from api.v1.versions import find_version
-from briefs.citations import Citation
+from briefs.citations import Citation, PinnedQuote
 from briefs.diff import diff_briefs
 from briefs.model import Brief, Element
 from briefs.search import SearchFilters
@@ -230,6 +230,17 @@ def _cited(citations: Iterable[Citation | None], dumped: Iterable[Any]) -> Itera
         yield item, cite_quote(citation, committed[citation.brief.id], quote), quote
 
 
+def _with_brief(quote: PinnedQuote | None) -> Citation | None:
+    """A search hit's citation (plain values read from the index) with the brief it quotes, as a page's
+    Cite control shows it: the brief's title, version and the words around the quote."""
+    brief = None if quote is None else reader().brief(quote.brief_id)
+    if quote is None or brief is None:
+        return None
+    element = next((e for e in brief.elements if e.id == quote.element_id), None)
+    lines = quote.source
+    return Citation(brief, quote.section_id, element, quote.start, quote.end, lines.line_start, lines.line_end)
+
+
 def events() -> flask.Response:
     """Every event in time order, with the briefs about it: one page, so that ``/events#{event_id}`` (an
     event's ``html_url``) always finds it (entity files are curated lists, not a corpus)."""
@@ -252,7 +263,7 @@ def search() -> flask.Response:
         args.pop("facets", None)
         envelope = search_page(q, SearchFilters(frozenset({kind}) if kind else None, **args), SEARCH_FACETS,
                                page_number, per_page)  # fmt: skip
-        citations = [cited.citation for cited in envelope["items"]]
+        citations = [_with_brief(cited.citation) for cited in envelope["items"]]
         dumped = faceted_page_schema(SearchHitSchema, SearchQueryReadingSchema)().dump(envelope)
         context.update(result=dumped, hits=list(_cited(citations, dumped["items"])))
     alternate = f"{urls.SEARCH}?{request.query_string.decode()}" if q else None

@@ -64,7 +64,8 @@ mention, the mention), and a citation of that place.
 @blp.route("")
 class Search(MethodView):
     @blp.doc(operationId="search", description=DESCRIPTION)
-    @blp.arguments(SearchQuerySchema, location="query", as_kwargs=True)
+    # An instance, not the class: webargs would build a new schema for every request (0.3 ms of a search).
+    @blp.arguments(SearchQuerySchema(), location="query", as_kwargs=True)
     @blp.response(200, faceted_page_schema(SearchHitSchema, SearchQueryReadingSchema))
     @blp.paginated
     def get(
