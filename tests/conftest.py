@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,8 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # content watcher unless a test asks for them (tests of those features set their own).
 os.environ.setdefault("BRIEFS_RATELIMIT", "1000000 per minute")
 os.environ.setdefault("BRIEFS_RELOAD_INTERVAL", "0")
-# Artifacts built from content directories go to a folder of this run, not the checkout's .cache.
-os.environ.setdefault("BRIEFS_CACHE_DIR", tempfile.mkdtemp(prefix="briefs-test-artifacts-"))
+# Artifacts built from content directories go to a folder of this run, not the checkout's .cache;
+# the process that made it (the xdist controller, whose workers inherit it) removes it at exit.
+if "BRIEFS_CACHE_DIR" not in os.environ:
+    os.environ["BRIEFS_CACHE_DIR"] = tempfile.mkdtemp(prefix="briefs-test-artifacts-")
+    atexit.register(shutil.rmtree, os.environ["BRIEFS_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
