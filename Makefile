@@ -14,13 +14,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: serve serve-production test check lint golden bench clean deps nginx typescript contract sdk venv python
+.PHONY: serve serve-production test check lint golden bench clean deps nginx typescript browser contract sdk venv python
 
 # Debian packages the tests use (jq and curl for the README recipes, redis-server for the
-# shared rate limit, nginx for the production topology and the static export); installed if missing.
+# shared rate limit, chromium for the browser tests in tests/browser, nginx for the production
+# topology and the static export); installed if missing.
 deps: nginx
-	@command -v jq >/dev/null && command -v curl >/dev/null && command -v redis-server >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl redis-server >/dev/null; }
+	@command -v jq >/dev/null && command -v curl >/dev/null && command -v redis-server >/dev/null && \
+	  command -v chromium >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl redis-server chromium >/dev/null; }
 
 # Debian's nginx. Where services may start, installing it starts its default site (port 80, every
 # address): that one is stopped; the topology and the tests run nginx themselves, on 127.0.0.1.
@@ -58,7 +60,7 @@ serve-production: $(BIN)/briefs nginx
 	$(BIN)/briefs build --content content
 	$(BIN)/python -m deploy.topology --port $(PORT) --content content
 
-test: $(BIN)/briefs deps typescript
+test: $(BIN)/briefs deps typescript browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -74,6 +76,18 @@ $(TS)/node_modules/.package-lock.json: $(TS)/package.json $(TS)/package-lock.jso
 	touch $@
 
 typescript: $(TS)/node_modules/.package-lock.json
+
+# The node packages the browser tests inject into pages (axe-core) at the versions of
+# tests/browser/package-lock.json. Chromium itself comes from Debian (`deps`); /docs serves
+# Swagger UI from a Python package, so `serve` needs no node.
+BROWSER := tests/browser
+$(BROWSER)/node_modules/.package-lock.json: $(BROWSER)/package.json $(BROWSER)/package-lock.json
+	@command -v npm >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(BROWSER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser: $(BROWSER)/node_modules/.package-lock.json
 
 # The contract tests alone: schemathesis in process and against gunicorn, the generated
 # Python SDK and TypeScript types, and the v1 compatibility rule.

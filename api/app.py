@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from typing import Any
 
 import flask
-import swagger_ui_bundle  # type: ignore[import-untyped]
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import __version__, health, v1
@@ -26,6 +26,10 @@ RFC 8288 `Link` header; every GET has a strong `ETag` and answers
 `If-None-Match` with 304; errors are RFC 9457 `application/problem+json`; an
 unknown query parameter is a 422 problem naming it.
 """
+
+SWAGGER_UI_DIST = str(files("flask_swagger_ui") / "dist")
+"""Swagger UI 5's files (the swagger-ui-dist of the same version), shipped by flask-swagger-ui;
+/docs serves them at /docs/assets/ and uses nothing else of that package."""
 
 
 def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
@@ -59,12 +63,10 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
     init_request_logging(app)
     limiter = init_limits(app)
     app.register_blueprint(
-        flask.Blueprint(
-            "docs_assets", __name__, static_folder=swagger_ui_bundle.swagger_ui_path, static_url_path="/docs/assets"
-        )
+        flask.Blueprint("docs_assets", __name__, static_folder=SWAGGER_UI_DIST, static_url_path="/docs/assets")
     )
     app.register_blueprint(
-        flask.Blueprint("docs_init", __name__, static_folder="static", static_url_path="/docs/static")
+        flask.Blueprint("docs_static", __name__, static_folder="static", static_url_path="/docs/static")
     )
     app.url_map.converters["version"] = versions.VersionConverter
     api = Api(app)

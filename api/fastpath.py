@@ -60,7 +60,7 @@ class FastPath:
 
     def __init__(self, app: flask.Flask, wsgi_app: WSGIApplication, limit: ClientLimit) -> None:
         self.wsgi_app = wsgi_app
-        self._store: ArtifactStore = app.extensions[EXTENSION]
+        self._app = app
         self._limit = limit
         self._max_url = int(app.config["BRIEFS_MAX_URL_BYTES"])
         self._max_headers = int(app.config["BRIEFS_MAX_HEADER_BYTES"])
@@ -89,7 +89,8 @@ class FastPath:
             or not self._plain(environ, path, query)
         ):  # fmt: skip
             return None
-        snapshot = self._store.snapshot()
+        store: ArtifactStore = self._app.extensions[EXTENSION]  # looked up each time: it may be replaced
+        snapshot = store.snapshot()
         key: Key = (path, query.encode("latin-1"), self._type(environ.get("HTTP_ACCEPT")))
         entry = snapshot.responses.get(key)
         if entry is None and not query and key[2] == JSON:

@@ -17,6 +17,7 @@ blp = Blueprint("health", __name__, description="Liveness and readiness probes."
 class Health(MethodView):
     @blp.doc(operationId="getHealth")
     @blp.response(200, HealthSchema)
+    @blp.uncached
     def get(self) -> dict[str, str]:
         """Check that the process answers."""
         return {"status": "ok"}
@@ -26,6 +27,7 @@ class Health(MethodView):
 class Readiness(MethodView):
     @blp.doc(operationId="getReadiness")
     @blp.response(200, ReadinessSchema)
+    @blp.uncached
     def get(self) -> dict[str, Any]:
         """Check that content is loaded, and list content errors (their briefs are not served)."""
         artifact = reader()

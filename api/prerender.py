@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 from api.paging import page_of, version_links
+from api.store import EXTENSION
 from briefs.blocks import BLOCK_TYPES
 from briefs.build import Rendered, Renderer
 from briefs.model import Brief
@@ -71,24 +73,50 @@ def _first_page(path: str, dumped: list[Any]) -> Rendered:
 def render_shared(artifact_path: str) -> list[Rendered]:
     """The index, the first page of each collection, each actor with its mentions, and each event,
     rendered by the application over the artifact at ``artifact_path``."""
-    from api.app import create_app  # noqa: PLC0415 - the app imports the build, which imports this lazily
-    from api.cache import freeze  # noqa: PLC0415
+    from api.cache import freeze  # noqa: PLC0415 - the app imports the build, which imports this lazily
 
-    app = create_app({"BRIEFS_ARTIFACT": artifact_path, "BRIEFS_ACCESS_LOG": False, "RATELIMIT_ENABLED": False})
-    artifact = app.extensions["briefs"].watch.current()
-    paths = [urls.API_PREFIX, urls.BRIEFS, urls.ELEMENTS, urls.ACTORS, urls.EVENTS]
-    for actor_id in artifact.actors:
-        paths += [urls.actor_url(actor_id), urls.actor_mentions_url(actor_id)]
-    paths += [urls.event_url(event.id) for event in artifact.events]
-    client = app.test_client()
-    rendered = []
-    for path in paths:
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"rendering {path} answered {response.status_code}: {response.get_data(as_text=True)}")
-        entry = freeze(response)
-        rendered.append((path, entry))
-    return rendered
+    with _apps_lock:
+        app = _renderer_app(artifact_path)
+        artifact = app.extensions[EXTENSION].watch.current()
+        paths = [urls.API_PREFIX, urls.BRIEFS, urls.ELEMENTS, urls.ACTORS, urls.EVENTS]
+        for actor_id in artifact.actors:
+            paths += [urls.actor_url(actor_id), urls.actor_mentions_url(actor_id)]
+        paths += [urls.event_url(event.id) for event in artifact.events]
+        client = app.test_client()
+        rendered = []
+        for path in paths:
+            response = client.get(path)
+            if response.status_code != 200:
+                raise RuntimeError(
+                    f"rendering {path} answered {response.status_code}: {response.get_data(as_text=True)}"
+                )
+            rendered.append((path, freeze(response)))
+        return rendered
+
+
+_apps: list[Any] = []
+"""The application that renders shared responses, made once per process (making one takes a while)."""
+_apps_lock = threading.Lock()
+
+
+def _renderer_app(artifact_path: str) -> Any:
+    from api.app import create_app  # noqa: PLC0415 - the app imports the build, which imports this lazily
+    from api.store import ArtifactStore  # noqa: PLC0415
+
+    if not _apps:
+        _apps.append(
+            create_app(
+                {
+                    "BRIEFS_ARTIFACT": artifact_path,
+                    "BRIEFS_ACCESS_LOG": False,
+                    "RATELIMIT_ENABLED": False,
+                    "BRIEFS_FAST_PATH": False,
+                }
+            )
+        )
+    else:
+        _apps[0].extensions[EXTENSION] = ArtifactStore(artifact=artifact_path)
+    return _apps[0]
 
 
 def code_fingerprint() -> str:

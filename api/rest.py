@@ -46,10 +46,11 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
 DOCS_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-"""/docs runs Swagger UI from local files only; its styles are partly inline."""
+"""/docs runs Swagger UI 5 from same-origin files only: no inline script or style, no eval
+(its inline styles are set through the DOM, which style-src does not govern)."""
 _HEADER_DOCS = {
     "ETag": {"description": "Strong entity tag of the representation.", "schema": {"type": "string"}},
     "Cache-Control": {"description": f"Caching policy, e.g. '{CACHE_CONTROL}'.", "schema": {"type": "string"}},
@@ -184,6 +185,8 @@ class Api(flask_smorest.Api):
     def _answer_from_cache(self) -> Response | None:
         if request.method not in ("GET", "HEAD") or request.routing_exception is not None:
             return None
+        if self._view_info().uncached:
+            return None
         snapshot = current()
         key = cache_key(request)
         entry = snapshot.responses.get(key)
@@ -229,9 +232,11 @@ class Api(flask_smorest.Api):
         link = g.pop("link_header", None)
         if link:
             response.headers["Link"] = link
-        response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+        uncached = self._view_info().uncached
+        response.headers.setdefault("Cache-Control", "no-cache" if uncached else CACHE_CONTROL)
         entry = freeze(response)
-        current().responses.put(cache_key(request), entry)
+        if not uncached:
+            current().responses.put(cache_key(request), entry)
         return serve(entry, request)
 
 
@@ -241,6 +246,8 @@ class _ViewInfo:
     """Query parameters the view declares with ``@blp.arguments(..., location="query")``."""
     paginated: bool
     """Whether it answers a page of a collection."""
+    uncached: bool = False
+    """Whether every answer is computed afresh (probes): never stored, ``Cache-Control: no-cache``."""
 
 
 def _describe_view(endpoint: str | None, method: str) -> _ViewInfo:
@@ -254,7 +261,7 @@ def _describe_view(endpoint: str | None, method: str) -> _ViewInfo:
             schema = argument["schema"]
             schema = schema() if isinstance(schema, type) else schema
             names.update(field.data_key or name for name, field in schema.fields.items())
-    return _ViewInfo(frozenset(names), bool(doc.get("paginated")))
+    return _ViewInfo(frozenset(names), bool(doc.get("paginated")), bool(doc.get("uncached")))
 
 
 def _parameter_errors(messages: Any) -> list[dict[str, Any]]:
@@ -266,7 +273,10 @@ def _parameter_errors(messages: Any) -> list[dict[str, Any]]:
         if not isinstance(by_name, dict):
             continue
         for name, texts in by_name.items():
-            listed = texts if isinstance(texts, list) else [texts]
+            if isinstance(texts, dict):  # a list parameter (facets=a,b) reports each item by its index
+                listed = [f"item {index + 1}: {text}" for index, item in sorted(texts.items()) for text in item]
+            else:
+                listed = texts if isinstance(texts, list) else [texts]
             errors.append({"name": name, "in": location, "messages": [str(t) for t in listed]})
     return errors
 
@@ -313,6 +323,11 @@ class Blueprint(flask_smorest.Blueprint):
             200, schema={"type": "string"}, content_type=CSV, success=True,
             description="CSV (Accept: text/csv or format=csv): a header row, then one row per item; not paged.",
         )(view)  # fmt: skip
+
+    def uncached(self, view: Any) -> Any:
+        """Mark a view whose answer must be computed on every request (a health probe)."""
+        view._apidoc = {**getattr(view, "_apidoc", {}), "uncached": True}
+        return view
 
     def paginated(self, view: Any) -> Any:
         """Mark a view as returning a page (documents the Link header)."""

@@ -1,16 +1,20 @@
-"""Search as the views use it: a query FTS5 cannot read is a 400 problem, hits carry citations."""
+"""Search as the views use it: hits with citations, the query as read, and facets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
-from api.rest import abort
+from flask import request
+
+from api.rest import paginate
 from api.store import reader
 from briefs import search as fts
-from briefs.citations import Citation, cite_match
-
-ALL = 10**9
-"""No limit: every hit."""
+from briefs.citations import Citation
+from briefs.facets import Facet
+from briefs.names import NamedEntity
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,31 +27,73 @@ class CitedHit:
     """Where its first match stands; None when only a title or summary matched."""
 
 
-def run_search(
-    q: str, types: frozenset[str] | None, limit: int = ALL, offset: int = 0
-) -> tuple[int, list[fts.SearchHit]]:
-    """Search the current artifact; a query FTS5 cannot parse is a 400 problem explaining the syntax."""
-    try:
-        return reader().search.search(q, types=types, limit=limit, offset=offset)
-    except fts.SearchSyntaxError as error:
-        abort(400, f"Cannot read the query q={q!r}: {error}")
-        raise  # unreachable: abort raises
+@dataclass(frozen=True, slots=True)
+class QueryReading:
+    """What a search made of ``q``: the ``query`` object of its answer."""
+
+    as_read: str
+    syntax: str
+    dropped_characters: tuple[str, ...]
+    entities: tuple[NamedEntity, ...]
+    notes: tuple[str, ...]
+    suggestion: str | None
+    suggestion_total: int | None
+    suggestion_url: str | None
 
 
-def briefs_matching(brief_ids: list[str], q: str) -> list[str]:
-    """The ids of the briefs whose full text matches ``q``, in the given order."""
-    hits = {hit.brief_id for hit in run_search(q, frozenset({"brief"}))[1]}
-    return [brief_id for brief_id in brief_ids if brief_id in hits]
+def search_page(q: str, filters: fts.SearchFilters, facets: Sequence[str], page: int, per_page: int) -> dict[str, Any]:
+    """One page of a search: cited hits, the paging envelope, the query as read and the facets asked for."""
+    artifact = reader()
+    result = artifact.search.search(q, filters=filters, limit=per_page, offset=(page - 1) * per_page)
+    envelope = paginate(range(result.total), page, per_page)
+    envelope["items"] = cite_hits(result.hits)
+    envelope["query"] = _query_reading(result)
+    if facets:
+        envelope.update(facet_fields(artifact.search_facets(facets, result.reading, filters)))
+    return envelope
+
+
+def _query_reading(result: fts.SearchResult) -> QueryReading:
+    reading, suggestion = result.reading, result.suggestion
+    url = None
+    if suggestion is not None:
+        args = {name: value for name, value in request.args.items() if name != "page"}
+        url = f"{request.path}?{urlencode({**args, 'q': suggestion.text})}"
+    return QueryReading(
+        reading.as_read, reading.syntax, reading.dropped, reading.entities, reading.notes,
+        suggestion.text if suggestion else None, suggestion.total if suggestion else None, url,
+    )  # fmt: skip
+
+
+def with_match(filters: dict[str, Any], q: str | None) -> dict[str, Any] | None:
+    """The filters of the briefs or elements list with ``q`` read as a ``match`` expression (see
+    :meth:`briefs.search.SearchIndex.read`); None when ``q`` has nothing to look for, so nothing matches."""
+    if q is None:
+        return filters
+    match = reader().search.read(q).match
+    return None if match is None else {**filters, "match": match}
+
+
+def list_facets(
+    names: Sequence[str], filters: dict[str, Any] | None, count: Callable[..., Mapping[str, Facet]]
+) -> dict[str, Any]:
+    """The ``facets`` and ``facet_totals`` of the briefs or elements list, as :func:`with_match` gave its filters.
+
+    :param count: :meth:`briefs.reader.Artifact.brief_facets` or :meth:`~briefs.reader.Artifact.element_facets`
+    """
+    return facet_fields(count(names, **filters) if filters is not None else names)
+
+
+def facet_fields(facets: Mapping[str, Facet] | Sequence[str]) -> dict[str, Any]:
+    """The ``facets`` and ``facet_totals`` of an envelope; facet names alone give empty ones."""
+    if not isinstance(facets, Mapping):
+        facets = {name: Facet((), 0) for name in facets}
+    return {
+        "facets": {name: facet.values for name, facet in facets.items()},
+        "facet_totals": {name: facet.total for name, facet in facets.items()},
+    }
 
 
 def cite_hits(hits: list[fts.SearchHit]) -> list[CitedHit]:
     """Each hit with the citation of its first matched words."""
-    artifact = reader()
-    cited = []
-    for hit in hits:
-        brief = artifact.brief(hit.brief_id)
-        citation = None
-        if brief is not None and hit.match_start is not None and hit.match_end is not None:
-            citation = cite_match(brief, hit.match_start, hit.match_end)
-        cited.append(CitedHit(hit, citation))
-    return cited
+    return [CitedHit(hit, citation) for hit, citation in zip(hits, reader().search.cite(hits), strict=True)]

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURED = ("api", "schemas", "gunicorn.conf.py", "pyproject.toml")
+MEASURED = ("api", "briefs", "schemas", "gunicorn.conf.py", "pyproject.toml")
 """What the figures measure: a change here, committed or not, changes them."""
 
 

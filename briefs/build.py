@@ -200,9 +200,8 @@ def _write(
         change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
         if not incremental:
             search.optimize_index(conn)
-        # Complete as far as readers go; the shared responses below are stored ones, which a
-        # reader renders itself while they are missing (and the file is renamed only after them).
-        # Responses over more than one brief are rendered again below, over the new tables.
+        # Responses over more than one brief are rendered again below, by the application reading
+        # this file: it is complete for readers from here on (and renamed into place only after).
         conn.execute("DELETE FROM responses WHERE brief_id IS NULL")
         artifact.set_meta(conn, "complete", "1")
         conn.execute("COMMIT")

@@ -128,6 +128,18 @@ class FieldReader:
                 self.sink.add(line_of(items, index), f"'{key}' item {item!r} is not a slug ({SLUG_RULE})")
         return tuple(dict.fromkeys(result))
 
+    def string_list(self, key: str) -> tuple[tuple[str, int], ...]:
+        """A list of non-empty strings, each with its line; wrong items are reported and left out."""
+        items = self.list(key)
+        result = []
+        for index, item in enumerate(items):
+            line = line_of(items, index)
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
+                result.append((str(item).strip(), line))
+            else:
+                self.sink.add(line, f"'{key}' item {shown(item)} is not a non-empty string")
+        return tuple(result)
+
     def list(self, key: str) -> LocatedList:
         """A list, or an empty one when absent or wrong."""
         value: Any = self.data.get(key)

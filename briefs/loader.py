@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -59,13 +59,19 @@ def load_entity_files(content: Content) -> tuple[Entities, list[ContentError]]:
     return entities, [*errors, *entity_errors]
 
 
-def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = None) -> Corpus:
+def load_corpus(
+    content_dir: str | os.PathLike[str],
+    previous: Corpus | None = None,
+    *,
+    on_parsed: Callable[[int, int], None] | None = None,
+) -> Corpus:
     """Read and parse every file under ``content_dir``.
 
     Nothing here raises for bad content: a missing directory, an unreadable
     file or a broken brief is an error in the result. A brief that has
     errors now but was valid in ``previous`` keeps its last valid version,
     listed in :attr:`Corpus.stale`; a new broken brief is not served.
+    ``on_parsed(done, total)`` is called after each brief, for progress.
     """
     content = read_content(content_dir)
     if content.missing:
@@ -73,7 +79,7 @@ def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = N
     entities, errors = load_entity_files(content)
     briefs: list[Brief] = []
     stale: list[str] = []
-    for file in content.brief_files:
+    for done, file in enumerate(content.brief_files, 1):
         brief, brief_errors = parse_file(file, entities)
         errors.extend(brief_errors)
         if brief is None and previous is not None and file.stem in previous.briefs:
@@ -81,6 +87,8 @@ def load_corpus(content_dir: str | os.PathLike[str], previous: Corpus | None = N
             stale.append(brief.id)
         if brief is not None:
             briefs.append(brief)
+        if on_parsed is not None:
+            on_parsed(done, len(content.brief_files))
     return Corpus(content.shown, order_briefs(briefs), entities, tuple(errors), content.version, tuple(stale))
 
 

@@ -229,6 +229,8 @@ class Actor:
     """A short description."""
     affiliation: str | None
     """Id of the actor it belongs to, if any."""
+    aliases: tuple[str, ...] = ()
+    """Other names it goes by, which search also knows it by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +249,8 @@ class Event:
     """Where it happened."""
     participants: tuple[str, ...]
     """Actor ids."""
+    aliases: tuple[str, ...] = ()
+    """Other names it goes by, which search also knows it by."""
 
     @property
     def sort_key(self) -> tuple[str, int, str]:

@@ -23,11 +23,14 @@ from typing import Any, TypeVar, overload
 
 from briefs import artifact
 from briefs.citations import Citation, cite_mention
+from briefs.connections import ThreadConnections
 from briefs.errors import ContentError
+from briefs.facets import Facet, count_facets
+from briefs.index import HIT_TYPES
 from briefs.lookups import ActorEntry, EventEntry
 from briefs.model import Actor, Brief, Element, Event
 from briefs.responses import StoredResponse
-from briefs.search import SearchIndex
+from briefs.search import Reading, SearchFilters, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +38,19 @@ T = TypeVar("T")
 K = TypeVar("K")
 BRIEF_CACHE_SIZE = 64
 """Unpickled briefs kept per process."""
+MMAP_BYTES = 2**31
+"""Bytes of the artifact each connection maps into memory (SQLite caps it at 2 GB by default)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SORT_COLUMNS = {"published": "published", "title": "title"}
+_MATCHING_BRIEFS = (
+    "id IN (SELECT f.brief_id FROM docs CROSS JOIN doc_facets f ON f.doc = docs.rowid "
+    f"WHERE docs MATCH :match AND docs.rowid % {len(HIT_TYPES)} = 0)"
+)
+_MATCHING_ELEMENTS = (
+    "(brief_id, position) IN (SELECT f.brief_id, f.position FROM docs CROSS JOIN doc_facets f "
+    f"ON f.doc = docs.rowid WHERE docs MATCH :match AND docs.rowid % {len(HIT_TYPES)} >= 2)"
+)
+"""Briefs, or blocks, whose own row of the full-text index matches an FTS5 expression."""
 
 
 class ArtifactError(Exception):
@@ -64,11 +78,6 @@ class Rows(Sequence[T]):
 
     def __iter__(self) -> Iterator[T]:
         return (self._load(key) for key in self._keys)
-
-
-class _Local(threading.local):
-    pid: int = -1
-    conn: sqlite3.Connection | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +112,8 @@ class Artifact:
             raise ArtifactError(f"{path}: no such artifact; run 'briefs build'")
         _check_header(path, self.identity.size)
         self._uri = f"file:{os.path.abspath(path)}?mode=ro&immutable=1"
-        self._local = _Local()
-        self._inherited: list[sqlite3.Connection] = []
+        self._connections = ThreadConnections(self._connect)
+        self._conn = self._connections.get
         self._briefs: OrderedDict[str, Brief] = OrderedDict()
         self._lock = threading.Lock()
         try:
@@ -123,22 +132,16 @@ class Artifact:
             self.events: tuple[Event, ...] = tuple(sorted(self.entities.events.values(), key=lambda e: e.sort_key))
         except (sqlite3.Error, KeyError, ValueError, TypeError) as exc:
             raise ArtifactError(f"{path}: not a readable artifact ({exc})") from exc
-        self.search = SearchIndex.over(self._connect)
+        self.search = SearchIndex.over(self._connect, self.entities)
 
     # -- connections ------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._uri, uri=True, check_same_thread=False)
-
-    def _conn(self) -> sqlite3.Connection:
-        """This thread's connection, opened anew in a forked child (connections must not cross fork)."""
-        local = self._local
-        if local.conn is None or local.pid != os.getpid():
-            if local.conn is not None:
-                self._inherited.append(local.conn)
-            local.conn = self._connect()
-            local.pid = os.getpid()
-        return local.conn
+        conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+        # Read the file through the page cache that every worker shares, without copying pages:
+        # searches and facets jump around large index tables.
+        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        return conn
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         return self._conn().execute(sql, params).fetchall()
@@ -163,17 +166,21 @@ class Artifact:
 
     def brief(self, brief_id: str) -> Brief | None:
         """One brief, or None."""
+        return self._unpickled(brief_id, "SELECT model FROM briefs WHERE id = ?", (brief_id,))
+
+    def _unpickled(self, key: str, sql: str, params: tuple[Any, ...]) -> Brief | None:
+        """The brief a query's model column holds, through the small LRU of unpickled briefs."""
         with self._lock:
-            cached = self._briefs.get(brief_id)
+            cached = self._briefs.get(key)
             if cached is not None:
-                self._briefs.move_to_end(brief_id)
+                self._briefs.move_to_end(key)
                 return cached
-        row = self._conn().execute("SELECT model FROM briefs WHERE id = ?", (brief_id,)).fetchone()
+        row = self._conn().execute(sql, params).fetchone()
         if row is None:
             return None
         brief = artifact.unpickle_brief(row[0])
         with self._lock:
-            self._briefs[brief_id] = brief
+            self._briefs[key] = brief
             while len(self._briefs) > BRIEF_CACHE_SIZE:
                 self._briefs.popitem(last=False)
         return brief
@@ -184,30 +191,24 @@ class Artifact:
             raise ArtifactError(f"{self.path}: brief {brief_id!r} is listed but not stored")
         return brief
 
-    def brief_ids(
-        self, *, sort: str = "-published", tag: str | None = None, actor: str | None = None,
-        event: str | None = None, published_from: Any = None, published_to: Any = None,
-    ) -> list[str]:  # fmt: skip
-        """Ids of the briefs that pass every filter, in the order asked (ties by id)."""
-        where, params = [], []
-        if tag is not None:
-            where.append("id IN (SELECT brief_id FROM brief_tags WHERE tag = ?)")
-            params.append(tag)
-        for entity in (actor, event):
-            if entity is not None:
-                where.append("id IN (SELECT brief_id FROM brief_refs WHERE entity_id = ?)")
-                params.append(entity)
-        if published_from is not None:
-            where.append("published >= ?")
-            params.append(published_from.isoformat())
-        if published_to is not None:
-            where.append("published <= ?")
-            params.append(published_to.isoformat())
+    def brief_ids(self, *, sort: str = "-published", **filters: Any) -> list[str]:
+        """Ids of the briefs that pass every filter (see :meth:`brief_facets`), in the order asked (ties by id)."""
+        where, params = _brief_filters(**filters)
         column = _SORT_COLUMNS[sort.lstrip("-")]
         direction = "DESC" if sort.startswith("-") else "ASC"
-        sql = f"SELECT id FROM briefs {'WHERE ' + ' AND '.join(where) if where else ''} "
-        sql += f"ORDER BY {column} {direction}, id {direction}"
+        sql = f"SELECT id FROM briefs {where} ORDER BY {column} {direction}, id {direction}"
         return [brief_id for (brief_id,) in self._query(sql, params)]
+
+    def brief_facets(self, names: Sequence[str], **filters: Any) -> dict[str, Facet]:
+        """Facets of the briefs that pass every filter.
+
+        :param filters: ``tag``, ``actor``, ``event``, ``published_from``, ``published_to`` (dates), and
+            ``match``, an FTS5 expression the brief's text must match
+        """
+        where, params = _brief_filters(**filters)
+        return count_facets(
+            self._conn(), "briefs", f"SELECT id AS brief_id, published FROM briefs {where}", params, names
+        )
 
     def briefs(self, brief_ids: Sequence[str]) -> Rows[Brief]:
         """The briefs of these ids, loaded as a page asks for them."""
@@ -215,28 +216,30 @@ class Artifact:
 
     # -- typed blocks ---------------------------------------------------------------
 
-    def element_keys(
-        self, *, type: str | None = None, brief: str | None = None, actor: str | None = None, event: str | None = None
-    ) -> list[tuple[str, int, str]]:
-        """(brief id, position, element id) of the blocks that pass every filter: briefs newest first,
-        blocks in document order."""
-        where, params = [], []
-        if type is not None:
-            where.append("type = ?")
-            params.append(type)
-        if brief is not None:
-            where.append("brief_id = ?")
-            params.append(brief)
-        for kind, entity in (("actor", actor), ("event", event)):
-            if entity is not None:
-                where.append(
-                    "(brief_id, position) IN "
-                    "(SELECT brief_id, position FROM element_refs WHERE kind = ? AND entity_id = ?)"
-                )
-                params.extend((kind, entity))
-        sql = f"SELECT brief_id, position, element_id FROM elements {'WHERE ' + ' AND '.join(where) if where else ''} "
+    def element_keys(self, **filters: str | None) -> list[tuple[str, int, str]]:
+        """(brief id, position, element id) of the blocks that pass every filter (see :meth:`element_facets`):
+        briefs newest first, blocks in document order."""
+        where, params = _element_filters(**filters)
+        sql = f"SELECT brief_id, position, element_id FROM elements {where} "
         sql += "ORDER BY published DESC, brief_id DESC, position"
         return [tuple(row) for row in self._query(sql, params)]
+
+    def element_facets(self, names: Sequence[str], **filters: str | None) -> dict[str, Facet]:
+        """Facets of the blocks that pass every filter.
+
+        :param filters: ``type``, ``brief``, ``actor``, ``event``, and ``match``, an FTS5 expression the
+            block's own text must match
+        """
+        where, params = _element_filters(**filters)
+        selection = f"SELECT brief_id, position, type, published FROM elements {where}"
+        return count_facets(self._conn(), "elements", selection, params, names)
+
+    def search_facets(self, names: Sequence[str], reading: Reading, filters: SearchFilters) -> dict[str, Facet]:
+        """Facets of every hit of a search (not only a page)."""
+        selection = self.search.select(reading, filters)
+        if selection is None:
+            return {name: Facet((), 0) for name in names}
+        return count_facets(self._conn(), "hits", f"SELECT docs.rowid AS doc {selection.sql}", selection.params, names)
 
     def elements(self, keys: Sequence[tuple[str, int, str]]) -> Rows[Element]:
         """The blocks of these keys, loaded as a page asks for them."""
@@ -353,9 +356,55 @@ class Artifact:
 
     def close(self) -> None:
         """Close this thread's connection (others close when collected)."""
-        if self._local.conn is not None and self._local.pid == os.getpid():
-            self._local.conn.close()
-            self._local.conn = None
+        self._connections.close()
+
+
+def _brief_filters(
+    *, tag: str | None = None, actor: str | None = None, event: str | None = None,
+    published_from: Any = None, published_to: Any = None, match: str | None = None,
+) -> tuple[str, dict[str, Any]]:  # fmt: skip
+    """The WHERE clause over ``briefs`` of the brief list's filters, and its parameters."""
+    where, params = [], {}
+    if tag is not None:
+        where.append("id IN (SELECT brief_id FROM brief_tags WHERE tag = :tag)")
+        params["tag"] = tag
+    for name, entity in (("actor", actor), ("event", event)):
+        if entity is not None:
+            where.append(f"id IN (SELECT brief_id FROM brief_refs WHERE entity_id = :{name})")
+            params[name] = entity
+    for name, operator, day in (("published_from", ">=", published_from), ("published_to", "<=", published_to)):
+        if day is not None:
+            where.append(f"published {operator} :{name}")
+            params[name] = day.isoformat()
+    if match is not None:
+        where.append(_MATCHING_BRIEFS)
+        params["match"] = match
+    return ("WHERE " + " AND ".join(where) if where else ""), params
+
+
+def _element_filters(
+    *, type: str | None = None, brief: str | None = None, actor: str | None = None, event: str | None = None,
+    match: str | None = None,
+) -> tuple[str, dict[str, Any]]:  # fmt: skip
+    """The WHERE clause over ``elements`` of the element list's filters, and its parameters."""
+    where, params = [], {}
+    if type is not None:
+        where.append("type = :type")
+        params["type"] = type
+    if brief is not None:
+        where.append("brief_id = :brief")
+        params["brief"] = brief
+    for kind, entity in (("actor", actor), ("event", event)):
+        if entity is not None:
+            where.append(
+                "(brief_id, position) IN "
+                f"(SELECT brief_id, position FROM element_refs WHERE kind = '{kind}' AND entity_id = :{kind})"
+            )
+            params[kind] = entity
+    if match is not None:
+        where.append(_MATCHING_ELEMENTS)
+        params["match"] = match
+    return ("WHERE " + " AND ".join(where) if where else ""), params
 
 
 def _check_header(path: str, size: int) -> None:

@@ -1,98 +1,80 @@
 """Full-text search over briefs, sections and typed blocks.
 
-What ``q`` accepts
-------------------
+Every brief (its title, summary and text), every section (its heading and text)
+and every typed block (its title and text; a scenario is a block of its own) is
+a hit of its own. Matching ignores case and diacritics ("zurich" finds
+"Zürich") and compares English word stems ("negotiating" finds "negotiations").
+What ``q`` accepts is described in :mod:`briefs.query`; ``q`` never fails.
 
-Every brief (its title, summary and text), every section (its heading and
-text) and every typed block (its title and text; a scenario is a block of its
-own) is a hit of its own. Matching ignores case and diacritics ("zurich"
-finds "Zürich") and compares English word stems ("negotiating" finds
-"negotiations").
-
-- **Plain words**, such as ``border demarcation``, find every hit that
-  contains *any* of the words. Hits containing the words as an exact phrase,
-  in order, come first; then hits containing all the words; then the rest.
-  Within each group the most relevant hits (BM25; a title counts more than a
-  summary, and a summary more than the text) come first. Punctuation inside a
-  plain word is safe: ``don't`` and ``Armenian-Azerbaijani`` are searched as
-  written.
-- **FTS5 query syntax** is used as written and ordered by relevance alone as
-  soon as ``q`` contains a double quote, a parenthesis, ``*``, ``:`` or ``^``,
-  a word starting with ``-``, or one of the upper-case operators ``AND``,
-  ``OR``, ``NOT`` and ``NEAR``: ``"exact phrase"``, ``diplom*``,
-  ``russia NOT eu``, ``NEAR(border demarcation, 5)``, ``(sochi OR brussels) AND meeting``,
-  and the column filters ``title:``, ``summary:`` and ``text:``
-  (``title:diplomacy``); see https://www.sqlite.org/fts5.html#full_text_query_syntax.
-  A prefix matches the start of a word's stem: ``negoti*`` finds "negotiate"
-  and "negotiations", ``negotiat*`` finds nothing.
-
-A query with no word in it, or one that FTS5 cannot parse, is rejected as a
-syntax error. Each hit carries a snippet of its text with the matched words
-marked, and the offsets of its first match in the brief's plain text.
+Ranking, best first: hits that contain the plain words as an exact phrase; then
+hits that mention every actor or event the query names; then the rest. Within
+each tier, BM25 relevance, where a passage's own title counts most, then a
+summary, then the text, then its mentions. FTS5 syntax is ranked by relevance
+alone. Each hit carries a snippet of its text with the matched words marked,
+and the offsets of its first match (or of its first mention of a named entity)
+in the brief's plain text. A misspelt word gets a suggestion: see
+:mod:`briefs.suggest`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from briefs.model import Brief
+from briefs import query as reading_
+from briefs.citations import Citation
+from briefs.expressions import REFS_COLUMN, read_words
+from briefs.hit_citations import cite_hits
+from briefs.index import (
+    CLOSE,
+    CUT,
+    HIT_TYPES,
+    OPEN,
+    WEIGHTS,
+    add_briefs,
+    brief_rows,
+    create_index,
+    optimize_index,
+    remove_rows,
+)
+from briefs.model import Entities
+from briefs.names import EntityNames, ref_token
+from briefs.query import Reading
+from briefs.suggest import Suggester, Suggestion
+from briefs.words import fold
 
 if TYPE_CHECKING:
     from briefs.loader import Corpus
 
-# One SQLite FTS5 table holds every hit. It lives in the artifact that `briefs build` writes;
-# each thread of each process searches its own read-only connection, because SQLite
-# connections must not cross fork().
-HIT_TYPES = ("brief", "section", "factor", "expectation", "scenario", "strategy-element")
-"""The kinds of search hit: a whole brief, a section, or one of the block types."""
+__all__ = [
+    "HIT_TYPES", "Reading", "SearchFilters", "SearchHit", "SearchIndex", "SearchResult", "Suggestion",
+    "add_briefs", "brief_rows", "create_index", "optimize_index", "remove_rows",
+]  # fmt: skip
 
-_SCHEMA = """
-CREATE VIRTUAL TABLE docs USING fts5(
-    title, summary, text,
-    type UNINDEXED, brief_id UNINDEXED, section_id UNINDEXED, element_id UNINDEXED, base UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2'
-)
-"""
-_INSERT = "INSERT INTO docs(rowid, title, summary, text, type, brief_id, section_id, element_id, base) VALUES ({})"
-# The rowid encodes the hit type (rowid % len(HIT_TYPES)), so that ranking and filtering every
-# match never reads the stored rows: reading an UNINDEXED column loads the whole row, text and all.
-# Weights of title, summary and text in bm25(); lower bm25 is better, so the score negates it.
 _DETAILS = """
-SELECT rowid, type, brief_id, section_id, element_id, title, base,
-       highlight(docs, 2, :open, :close),
-       snippet(docs, 2, :open, :close, '…', :tokens),
-       snippet(docs, -1, :open, :close, '…', :tokens)
-FROM docs WHERE docs MATCH :match AND rowid IN (SELECT value FROM json_each(:rowids))
+SELECT rowid, type, brief_id, section_id, element_id, title, base, text,
+       snippet(docs, 2, :open, :close, :cut, :tokens),
+       highlight(docs, 0, :open, :close),
+       snippet(docs, 1, :open, :close, :cut, :tokens)
+FROM docs WHERE docs MATCH :match AND +rowid IN (SELECT value FROM json_each(:rowids))
 """
-_OPEN, _CLOSE = "\x02", "\x03"
-"""Sentinels that highlight() and snippet() put around matches; content never holds them."""
-_SCRUB = str.maketrans({"\x00": " ", _OPEN: " ", _CLOSE: " "})
-"""Replaces sentinels (and NUL) in content one for one, so offsets stay valid."""
+# "+rowid": the page's rows are picked from one pass over the matches; as a rowid constraint,
+# FTS5 would evaluate the whole query again for each row of the page.
+_CUT = CUT
+"""What snippet() puts where it cut the text, turned into "…" (a sentinel, so that the text's own "…" stays)."""
 _SNIPPET_TOKENS = 24
-_FTS_CHARS = re.compile(r'["()*:^]')
-_FTS_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
-_WORD = re.compile(r"[^\W_]")
-_SYNTAX_HELP = (
-    'Search with plain words, or with FTS5 syntax: "exact phrase", prefix*, AND, OR, NOT, NEAR(a b), '
-    "parentheses and the column filters title:, summary: and text:; put a word with punctuation in double quotes."
-)
-
-
-_Row = tuple[str | None, str | None, str | None, str, str, str | None, str | None, int]
-"""title, summary, text, type, brief_id, section_id, element_id, base."""
-
-
-class SearchSyntaxError(ValueError):
-    """A query FTS5 cannot parse; the message explains the query syntax to an API user."""
+MAX_COMPLETIONS = 64
+"""Written words a prefix query also searches for, at most (the stem prefix is always searched)."""
+_WORDS = re.compile(r"\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,21 +96,50 @@ class SearchHit:
     score: float
     """Relevance (negated BM25): higher is better."""
     match_start: int | None
-    """Offset in :attr:`Brief.text` of the first match in the hit's text; None if only a title matched."""
+    """Offset in :attr:`Brief.text` of the first words the snippet marks (or of the first mention of a named
+    entity, for a hit found through it); None if only a title or summary matched."""
     match_end: int | None
-    """Offset in :attr:`Brief.text` just past that match."""
+    """Offset in :attr:`Brief.text` just past them."""
 
 
 @dataclass(frozen=True, slots=True)
-class _Query:
-    """A query translated for FTS5."""
+class SearchFilters:
+    """What hits must be, besides matching the query."""
 
-    match: str
-    """The expression that selects and ranks hits."""
-    tiers: tuple[str, ...] = ()
-    """Expressions whose hits rank first, in order, ahead of the rest."""
-    highlight: str = ""
-    """The expression for highlights and snippets, if not :attr:`match`."""
+    types: frozenset[str] | None = None
+    """Only hits of these :data:`HIT_TYPES`; all types if None."""
+    brief: str | None = None
+    """Only hits in this brief."""
+    actor: str | None = None
+    """Only hits that mention this actor."""
+    event: str | None = None
+    """Only hits that mention this event."""
+    published_from: dt.date | None = None
+    """Only hits in briefs published on or after this day."""
+    published_to: dt.date | None = None
+    """Only hits in briefs published on or before this day."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One page of hits and what the search made of the query."""
+
+    total: int
+    """Hits in all."""
+    hits: list[SearchHit]
+    """The page, best first."""
+    reading: Reading
+    """The query as read."""
+    suggestion: Suggestion | None = None
+    """A spelling that finds hits, when a word of the query is in no brief."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The hits of a query as SQL: ``SELECT docs.rowid {sql}`` selects them."""
+
+    sql: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 class _Connections(threading.local):
@@ -139,18 +150,22 @@ class _Connections(threading.local):
 
 
 Connect = Callable[[], sqlite3.Connection]
-"""Opens a new read-only connection to a database that holds the ``docs`` table."""
+"""Opens a new read-only connection to a database that holds the index tables."""
 
 
 class SearchIndex:
-    """A full-text index: the ``docs`` table of a database, only searched here.
+    """A full-text index: the tables of :mod:`briefs.index` in a database, only searched here.
 
     :param corpus: A corpus to index in memory (each thread of each process then
         searches its own copy); the served index is the one inside the artifact,
         opened with :meth:`over`.
+    :param entities: The actors and events whose names and aliases queries may use
+        (those of ``corpus`` when it is given).
     """
 
-    def __init__(self, corpus: Corpus | None = None, *, connect: Connect | None = None) -> None:
+    def __init__(
+        self, corpus: Corpus | None = None, *, connect: Connect | None = None, entities: Entities | None = None
+    ) -> None:
         if connect is None:
             conn = sqlite3.connect(":memory:")
             try:
@@ -165,34 +180,123 @@ class SearchIndex:
         self._connect = connect
         self._local = _Connections()
         self._inherited: list[sqlite3.Connection] = []
+        self.names = EntityNames(entities if entities is not None else (corpus.entities if corpus else None))
+        """Every name and alias a query may use."""
+        self._suggester = Suggester(self._connection, self.names)
 
     @classmethod
-    def over(cls, connect: Connect) -> SearchIndex:
+    def over(cls, connect: Connect, entities: Entities | None = None) -> SearchIndex:
         """The index held by the database that ``connect`` opens."""
-        return cls(connect=connect)
+        return cls(connect=connect, entities=entities)
+
+    # -- reading the query -----------------------------------------------------------
+
+    def read(self, q: str) -> Reading:
+        """The query as read (see :mod:`briefs.query`): never an error."""
+        text, dropped = reading_.clean(q)
+        notes: tuple[str, ...] = ()
+        if reading_.looks_like_fts5(text):
+            problem = self._fts5_problem(text)
+            if problem is None:
+                return Reading(text.strip(), reading_.SYNTAX_FTS5, text, dropped=dropped)
+            notes = (f"Read as words: it is not valid FTS5 syntax ({problem}).",)
+            text = reading_.without_fts5_operators(text)
+        groups = reading_.resolve(reading_.parse(text), self.names)
+        return read_words(groups, dropped, notes, self._completions)
+
+    def _completions(self, prefix: str) -> list[str]:
+        """Up to :data:`MAX_COMPLETIONS` written words of the briefs that start with ``prefix``."""
+        start = fold(prefix)
+        found: list[str] = []
+        rows = self._connection().execute(
+            "SELECT term FROM words_vocab WHERE term >= ? LIMIT ?", (start, MAX_COMPLETIONS + 1)
+        )
+        for (term,) in rows:
+            if not term.startswith(start) or len(found) == MAX_COMPLETIONS:
+                break
+            found.append(term)
+        return found
+
+    def _fts5_problem(self, text: str) -> str | None:
+        """Why FTS5 cannot run ``text``, or None if it can."""
+        if text.lstrip().startswith("*"):
+            return "it starts with *"  # FTS5 reads a leading * as one of its internal special queries
+        try:
+            self._connection().execute("SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1", (text,)).fetchall()
+        except sqlite3.Error as exc:
+            detail = str(exc).removeprefix("fts5: ")
+            return detail if len(detail) <= 60 else detail[:60] + "…"
+        return None
+
+    # -- searching -------------------------------------------------------------------
 
     def search(
-        self, q: str, *, types: frozenset[str] | None = None, limit: int = 20, offset: int = 0
-    ) -> tuple[int, list[SearchHit]]:
-        """Total number of hits and one page of them, best first.
+        self, q: str, *, filters: SearchFilters | None = None, limit: int = 20, offset: int = 0, suggest: bool = True
+    ) -> SearchResult:
+        """Total number of hits, one page of them (best first), the reading of ``q`` and a suggestion.
 
-        :param q: The query; see this module's documentation.
-        :param types: Only hits of these :data:`HIT_TYPES`; all types if None.
+        :param q: The query; see :mod:`briefs.query`.
+        :param filters: What hits must also be.
         :param limit: At most this many hits on the page.
         :param offset: Hits to skip before the page.
-        :raises SearchSyntaxError: If ``q`` has no word or FTS5 cannot parse it.
+        :param suggest: Look for a better spelling when a word is in no brief.
         :raises ValueError: If ``limit`` or ``offset`` is negative.
         """
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
-        query = _translate(q)
-        conn = self._connection()
-        try:
-            total, page = _rank(conn, query, types, limit, offset)
-            hits = _details(conn, query, page) if page else []
-        except sqlite3.Error as exc:
-            raise SearchSyntaxError(_explain(exc)) from exc
-        return total, hits
+        reading = self.read(q)
+        filters = filters or SearchFilters()
+        selection = self.select(reading, filters)
+        total, page, hits = 0, list[tuple[int, float]](), list[SearchHit]()
+        if selection is not None:
+            conn = self._connection()
+            total, page = _rank(conn, reading, selection, limit, offset)
+            hits = _details(conn, reading, page, [e.id for e in reading.entities]) if page else []
+        suggestion = None
+        if suggest and reading.syntax == reading_.SYNTAX_WORDS:
+            suggestion = self._suggester.suggest(reading, lambda text: self.count(self.read(text), filters))
+        return SearchResult(total, hits, reading, suggestion)
+
+    def cite(self, hits: Sequence[SearchHit]) -> list[Citation | None]:
+        """The citation of each hit's match, None for a hit matched by its title or summary alone."""
+        return cite_hits(self._connection(), hits)
+
+    def count(self, reading: Reading, filters: SearchFilters | None = None) -> int:
+        """How many hits a reading finds."""
+        selection = self.select(reading, filters or SearchFilters())
+        if selection is None:
+            return 0
+        (total,) = self._connection().execute(f"SELECT count(*) {selection.sql}", selection.params).fetchone()
+        return int(total)
+
+    def select(self, reading: Reading, filters: SearchFilters) -> Selection | None:
+        """The hits of a reading that pass the filters, as SQL over the index tables; None if there can be none."""
+        if reading.match is None or (filters.types is not None and not filters.types):
+            return None
+        match = reading.match
+        for kind, entity_id in (("actor", filters.actor), ("event", filters.event)):
+            if entity_id is not None:
+                if not self.names.is_entity(kind, entity_id):
+                    return None
+                match = f'({match}) AND {REFS_COLUMN} : "{ref_token(entity_id)}"'
+        where = ["docs MATCH :match"]
+        params: dict[str, Any] = {"match": match}
+        if filters.types is not None:
+            codes = ", ".join(str(code) for code, name in enumerate(HIT_TYPES) if name in filters.types) or "-1"
+            where.append(f"(docs.rowid % {len(HIT_TYPES)}) IN ({codes})")
+        join = ""
+        if filters.brief is not None or filters.published_from is not None or filters.published_to is not None:
+            # CROSS JOIN keeps the full-text match as the outer loop.
+            join = " CROSS JOIN doc_facets f ON f.doc = docs.rowid"
+            for column, operator, value in (
+                ("brief_id", "=", filters.brief),
+                ("published", ">=", filters.published_from),
+                ("published", "<=", filters.published_to),
+            ):
+                if value is not None:
+                    where.append(f"f.{column} {operator} :{column}{len(params)}")
+                    params[f"{column}{len(params)}"] = value if isinstance(value, str) else value.isoformat()
+        return Selection(f"FROM docs{join} WHERE {' AND '.join(where)}", params)
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""
@@ -214,133 +318,68 @@ def _deserialize(image: bytes) -> sqlite3.Connection:
     return conn
 
 
-def create_index(conn: sqlite3.Connection) -> None:
-    """Create the empty ``docs`` table."""
-    conn.execute(_SCHEMA)
-
-
-def add_briefs(conn: sqlite3.Connection, briefs: Iterable[Brief], first: int) -> int:
-    """Index every brief, section and block; rows are numbered from ``first``. Returns the next free number.
-
-    The rowid encodes the hit type, ``number * len(HIT_TYPES) + type code``; :func:`remove_rows`
-    takes a brief's rows out again by their numbers.
-    """
-    codes = {name: code for code, name in enumerate(HIT_TYPES)}
-    number = first
-    rows = []
-    for brief in briefs:
-        for row in brief_rows(brief):
-            rows.append((number * len(HIT_TYPES) + codes[row[3]], *row))
-            number += 1
-    conn.executemany(_INSERT.format(", ".join("?" * 9)), rows)
-    return number
-
-
-def remove_rows(conn: sqlite3.Connection, first: int, end: int) -> None:
-    """Take out the rows numbered ``first`` up to ``end`` (exclusive), as :func:`add_briefs` numbered them."""
-    conn.execute("DELETE FROM docs WHERE rowid >= ? AND rowid < ?", (first * len(HIT_TYPES), end * len(HIT_TYPES)))
-
-
-def optimize_index(conn: sqlite3.Connection) -> None:
-    """Merge the index into one b-tree: faster searches (run after a bulk load)."""
-    conn.execute("INSERT INTO docs(docs) VALUES ('optimize')")
-
-
-def brief_rows(brief: Brief) -> Iterator[_Row]:
-    """One row per brief, section and block: indexed columns, then the hit's identity and base offset."""
-    yield (_scrub(brief.title), _scrub(brief.summary), _scrub(brief.text), "brief", brief.id, None, None, 0)
-    for s in brief.sections:
-        yield (_scrub(s.title), None, _scrub(s.text), "section", brief.id, s.id, None, s.start)
-    for e in brief.elements:
-        yield (_scrub(e.title), None, _scrub(e.text), e.type, brief.id, e.section_id, e.id, e.start)
-
-
-def _scrub(text: str | None) -> str | None:
-    return None if text is None else text.translate(_SCRUB)
-
-
-def _translate(q: str) -> _Query:
-    """Check ``q`` and turn it into FTS5 expressions."""
-    if "\x00" in q:
-        raise SearchSyntaxError(f"q must not contain NUL characters. {_SYNTAX_HELP}")
-    try:
-        q.encode("utf-8")
-    except UnicodeEncodeError:
-        raise SearchSyntaxError(f"q must be valid Unicode text. {_SYNTAX_HELP}") from None
-    words = q.split()
-    if not words:
-        raise SearchSyntaxError(f"q must contain at least one word. {_SYNTAX_HELP}")
-    if q.lstrip().startswith("*"):
-        # FTS5 reads a leading "*" as one of its internal "special queries".
-        raise SearchSyntaxError(f"q must not start with *; * marks a prefix, as in diplom*. {_SYNTAX_HELP}")
-    if any(_FTS_CHARS.search(w) or w.startswith("-") or w in _FTS_OPERATORS for w in words):
-        return _Query(q)
-    return _plain_query(words)
-
-
-def _plain_query(words: list[str]) -> _Query:
-    """Any of the words; the exact phrase first, then all the words."""
-    quoted = [_quote(w) for w in words if _WORD.search(w)]
-    if not quoted:
-        raise SearchSyntaxError(f"q must contain at least one word. {_SYNTAX_HELP}")
-    any_word = " OR ".join(quoted)
-    if len(quoted) == 1:
-        return _Query(any_word)
-    phrase = _quote(" ".join(w for w in words if _WORD.search(w)))
-    return _Query(any_word, (phrase, " AND ".join(quoted)), f"{phrase} OR {any_word}")
-
-
-def _quote(text: str) -> str:
-    """An FTS5 string: double quotes around, inner double quotes doubled."""
-    return '"' + text.replace('"', '""') + '"'
-
-
 def _rank(
-    conn: sqlite3.Connection, query: _Query, types: frozenset[str] | None, limit: int, offset: int
+    conn: sqlite3.Connection, reading: Reading, selection: Selection, limit: int, offset: int
 ) -> tuple[int, list[tuple[int, float]]]:
     """The number of hits, and the rowids and scores of one page of them, best first.
 
     Scoring, tiers and sorting all run inside SQLite: only the page comes back to Python.
     """
-    where = "docs MATCH :match"
-    if types is not None:
-        codes = ", ".join(str(code) for code, name in enumerate(HIT_TYPES) if name in types) or "-1"
-        where += f" AND (rowid % {len(HIT_TYPES)}) IN ({codes})"
-    params: dict[str, object] = {"match": query.match, "limit": limit, "offset": offset}
-    (total,) = conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()
+    params = {**selection.params, "limit": limit, "offset": offset}
+    (total,) = conn.execute(f"SELECT count(*) {selection.sql}", params).fetchone()
     if total == 0 or limit == 0:
         return total, []
     tiers = []
-    for number, expression in enumerate(query.tiers):
+    for number, expression in enumerate(reading.tiers):
         params[f"tier{number}"] = expression
-        tiers.append(f"WHEN rowid IN (SELECT rowid FROM docs WHERE docs MATCH :tier{number}) THEN {number}")
-    tier = f"CASE {' '.join(tiers)} ELSE {len(query.tiers)} END" if tiers else "0"
+        tiers.append(f"WHEN docs.rowid IN (SELECT rowid FROM docs WHERE docs MATCH :tier{number}) THEN {number}")
+    tier = f"CASE {' '.join(tiers)} ELSE {len(reading.tiers)} END" if tiers else "0"
+    weights = ", ".join(map(str, WEIGHTS))
     sql = (
-        f"SELECT rowid, -bm25(docs, 10.0, 4.0, 1.0) AS score, {tier} AS tier FROM docs WHERE {where} "
-        "ORDER BY tier, score DESC, rowid LIMIT :limit OFFSET :offset"
+        f"SELECT docs.rowid, -bm25(docs, {weights}) AS score, {tier} AS tier {selection.sql} "
+        "ORDER BY tier, score DESC, docs.rowid LIMIT :limit OFFSET :offset"
     )
     return total, [(rowid, score) for rowid, score, _ in conn.execute(sql, params)]
 
 
-def _details(conn: sqlite3.Connection, query: _Query, page: list[tuple[int, float]]) -> list[SearchHit]:
+def _details(
+    conn: sqlite3.Connection, reading: Reading, page: list[tuple[int, float]], entity_ids: list[str]
+) -> list[SearchHit]:
     """Hits for one page of ranked rowids, in the page's order."""
+    assert reading.match is not None
     params = {
-        "open": _OPEN,
-        "close": _CLOSE,
-        "tokens": _SNIPPET_TOKENS,
-        "match": query.highlight or query.match,
+        "open": OPEN, "close": CLOSE, "cut": _CUT, "tokens": _SNIPPET_TOKENS, "match": reading.match,
         "rowids": json.dumps([rowid for rowid, _ in page]),
-    }
+    }  # fmt: skip
     rows = {row[0]: row for row in conn.execute(_DETAILS, params)}
-    return [_hit(rows[rowid], score) for rowid, score in page if rowid in rows]
+    mentions: dict[int, tuple[int, int]] = {}
+    if entity_ids:
+        # A hit found through a mention alone is shown at its first mention of a named entity.
+        for doc, start, end in conn.execute(
+            "SELECT doc, min(start), end FROM doc_refs WHERE doc IN (SELECT value FROM json_each(?)) "
+            "AND entity_id IN (SELECT value FROM json_each(?)) AND start IS NOT NULL GROUP BY doc",
+            (params["rowids"], json.dumps(entity_ids)),
+        ):
+            mentions[doc] = (start, end)
+    return [_hit(rows[rowid], score, mentions.get(rowid)) for rowid, score in page if rowid in rows]
 
 
-def _hit(row: tuple[object, ...], score: float) -> SearchHit:
-    _, type_, brief_id, section_id, element_id, title, base, highlighted, text_snippet, best_snippet = row
-    assert isinstance(highlighted, str | None) and isinstance(base, int)
-    start = (highlighted or "").find(_OPEN)
-    end = (highlighted or "").find(_CLOSE, start)
-    snippet = str(text_snippet) if _OPEN in str(text_snippet) else str(best_snippet or "")
+def _hit(row: tuple[Any, ...], score: float, mention: tuple[int, int] | None) -> SearchHit:
+    _, type_, brief_id, section_id, element_id, title, base, text, text_snippet, title_mark, summary = row
+    snippet = str(text_snippet or "")
+    match_start = match_end = None
+    found = _first_mark(str(text), snippet) if OPEN in snippet else None
+    if found is not None:
+        match_start, match_end = base + found[0], base + found[1]
+    elif OPEN in snippet:
+        pass  # the marked words could not be found again (never seen): shown, not cited
+    elif mention is not None and text:
+        match_start, match_end = mention
+        snippet = _around(text, mention[0] - base, mention[1] - base)
+    elif OPEN in (title_mark or ""):
+        snippet = title_mark
+    elif OPEN in (summary or ""):
+        snippet = summary
     return SearchHit(
         type=str(type_),
         brief_id=str(brief_id),
@@ -349,19 +388,35 @@ def _hit(row: tuple[object, ...], score: float) -> SearchHit:
         title=None if title is None else str(title),
         snippet=_mark(snippet),
         score=score,
-        match_start=base + start if start >= 0 else None,
-        # The end in the highlighted text counts the opening sentinel once.
-        match_end=base + end - 1 if start >= 0 and end >= 0 else None,
+        match_start=match_start,
+        match_end=match_end,
     )
 
 
+def _first_mark(text: str, snippet: str) -> tuple[int, int] | None:
+    """Where, in ``text``, the snippet's first marked words stand: the snippet (its marks and cuts taken
+    out) is a run of the text, found again by its words (highlight() would mark the whole text)."""
+    fragment = snippet.replace(_CUT, "")
+    plain = fragment.replace(OPEN, "").replace(CLOSE, "")
+    at = text.find(plain)
+    if at < 0:
+        return None
+    opened = fragment.index(OPEN)
+    closed = fragment.index(CLOSE, opened)
+    return at + opened, at + closed - 1  # the closing sentinel's index counts the opening one
+
+
+def _around(text: str, start: int, end: int) -> str:
+    """About :data:`_SNIPPET_TOKENS` words of ``text`` around ``text[start:end]``, which is marked."""
+    words = [m.span() for m in _WORDS.finditer(text)]
+    first = next((i for i, (_, word_end) in enumerate(words) if word_end > start), len(words) - 1)
+    low = max(0, first - _SNIPPET_TOKENS // 3)
+    high = min(len(words), low + _SNIPPET_TOKENS)
+    cut_start, cut_end = words[low][0], words[high - 1][1]
+    marked = text[cut_start:start] + OPEN + text[start:end] + CLOSE + text[end:cut_end]
+    return ("…" if low > 0 else "") + marked + ("…" if high < len(words) else "")
+
+
 def _mark(snippet: str) -> str:
-    """Escape a snippet for HTML and turn its sentinels into ``<mark>`` elements."""
-    return html.escape(snippet).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
-
-
-def _explain(exc: sqlite3.Error) -> str:
-    detail = str(exc).removeprefix("fts5: ")
-    if len(detail) > 60:
-        detail = detail[:60] + "…"
-    return f"q is not a valid search ({detail}). {_SYNTAX_HELP}"
+    """Escape a snippet for HTML and turn its sentinels into ``<mark>`` elements and "…"."""
+    return html.escape(snippet).replace(OPEN, "<mark>").replace(CLOSE, "</mark>").replace(_CUT, "…")

@@ -25,6 +25,10 @@ class ActorSchema(Schema):
         attribute="actor.affiliation", required=True, allow_none=True,
         metadata=describe("Id of the actor it belongs to.", "russia"),
     )  # fmt: skip
+    aliases = fields.List(
+        fields.String(), attribute="actor.aliases", required=True,
+        metadata=describe("Other names it goes by; search finds its mentions by any of them.", ["Putin"]),
+    )  # fmt: skip
     mention_count = fields.Integer(required=True, metadata=describe("Mentions across all briefs.", 7))
     brief_count = fields.Integer(required=True, metadata=describe("Briefs that mention it.", 1))
     url = ComputedString(lambda entry: actor_url(entry.actor.id), required=True,
@@ -52,6 +56,10 @@ class EventSchema(Schema):
     place = fields.String(attribute="event.place", required=True, allow_none=True, metadata=describe("Where.", "Sochi"))
     participants = fields.List(fields.String(), attribute="event.participants", required=True,
                                metadata=describe("Actor ids.", ["vladimir-putin"]))  # fmt: skip
+    aliases = fields.List(
+        fields.String(), attribute="event.aliases", required=True,
+        metadata=describe("Other names it goes by; search finds its mentions by any of them.", ["Sochi summit"]),
+    )  # fmt: skip
     briefs = fields.List(
         fields.String(), required=True, metadata=describe("Briefs about it or mentioning it.", ["sochi-summit-2021"])
     )

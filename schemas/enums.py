@@ -8,6 +8,8 @@ from marshmallow import fields, validate
 
 from briefs.blocks import BLOCK_TYPES
 from briefs.entities import ACTOR_KINDS
+from briefs.facets import FACETS
+from briefs.query import SYNTAX_FTS5, SYNTAX_WORDS
 
 
 class NamedEnum(fields.String):
@@ -52,4 +54,14 @@ HistoryState = named_enum(
     "HistoryState",
     ("git", "shallow", "none"),
     "Where versions come from: git history, a shallow clone (none served), or none.",
+)
+FacetName = named_enum(
+    "FacetName", FACETS, "What a facet counts items by: hit type, brief, actor or event mentioned, tag, year published."
+)
+EntityKind = named_enum("EntityKind", ("actor", "event"), "Whether an entity is an actor or an event.")
+QuerySyntax = named_enum(
+    "QuerySyntax",
+    (SYNTAX_WORDS, SYNTAX_FTS5),
+    "How a search query was read: as words (the documented search syntax), or as FTS5 syntax, as written.",
+    names=("WORDS", "FTS5_SYNTAX"),
 )

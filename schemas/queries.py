@@ -6,9 +6,11 @@ import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
+from webargs.fields import DelimitedList
 
+from briefs.facets import MAX_VALUES
 from schemas.common import describe
-from schemas.enums import ActorKind, BriefSort, ElementType, HitType, ResponseFormat
+from schemas.enums import ActorKind, BriefSort, ElementType, FacetName, HitType, ResponseFormat
 from schemas.paging import PER_PAGE_DEFAULT, PER_PAGE_MAX, PageQuerySchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -48,6 +50,21 @@ class SearchText(fields.String):
         super().__init__(validate=validate.Length(min=1, max=Q_MAX), **kwargs)
 
 
+class Facets(DelimitedList):
+    """Facets to count, comma-separated: ``facets=actor,year``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            FacetName(),
+            metadata=describe(
+                "Count the matching items (all of them, not only this page) by these facets, comma-separated; the "
+                f"answer adds `facets` (the {MAX_VALUES} most frequent values of each) and `facet_totals`.",
+                ["actor", "year"],
+            ),
+            **kwargs,
+        )
+
+
 class BriefQuerySchema(PageQuerySchema):
     """Filters and order of the brief list."""
 
@@ -58,6 +75,7 @@ class BriefQuerySchema(PageQuerySchema):
     published_from = fields.Date(metadata=describe("Only briefs published on or after this date.", "2021-01-01"))
     published_to = fields.Date(metadata=describe("Only briefs published on or before this date.", "2021-12-31"))
     sort = BriefSort(load_default="-published", metadata=describe("Order; '-' reverses.", "-published"))
+    facets = Facets()
 
 
 class CsvQuerySchema(PageQuerySchema):
@@ -70,7 +88,9 @@ class ActorQuerySchema(PageQuerySchema):
     """Filters of the actor list."""
 
     kind = ActorKind(metadata=describe("Only actors of this kind.", "person"))
-    q = SearchText(metadata=describe("Words in the name, id or description; accents and case ignored.", "putin"))
+    q = SearchText(
+        metadata=describe("Words in the name, aliases, id or description; accents and case ignored.", "putin")
+    )
 
 
 class EventQuerySchema(CsvQuerySchema):
@@ -98,6 +118,7 @@ class ElementQuerySchema(CsvQuerySchema):
     q = SearchText(
         metadata=describe("Full-text search within the blocks (see /v1/search for the syntax).", "border demarcation")
     )
+    facets = Facets()
 
 
 class ChangesQuerySchema(Schema):
@@ -130,3 +151,11 @@ class SearchQuerySchema(PageQuerySchema):
         metadata=describe("The query; see the operation's description for the syntax.", '"border demarcation"'),
     )
     type = HitType(metadata=describe("Only hits of this type.", "expectation"))
+    brief = Slug(metadata=describe("Only hits in this brief.", "sochi-summit-2021"))
+    actor = Slug(metadata=describe("Only hits that mention this actor.", "azerbaijan"))
+    event = Slug(metadata=describe("Only hits that mention this event.", "sochi-meeting-2021"))
+    published_from = fields.Date(
+        metadata=describe("Only hits in briefs published on or after this date.", "2021-01-01")
+    )
+    published_to = fields.Date(metadata=describe("Only hits in briefs published on or before this date.", "2021-12-31"))
+    facets = Facets()

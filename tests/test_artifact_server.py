@@ -98,6 +98,9 @@ def test_a_prebuilt_artifact_is_followed_and_a_corrupt_one_refused(content: Path
         _, second, body = _get(server.base, "/v1/briefs/sochi-summit-2021")
         assert second["X-Content-Version"] != first["X-Content-Version"]
         assert json.loads(body)["title"].startswith("Edited: ")
+        # Every worker has opened the new build once it has answered a request (each starts with a stat()).
+        seen: set[str] = set()
+        _wait_for(lambda: seen.add(_worker_and_version(server.base)[0]) or len(seen) >= 2, 10, "both workers answer")
         # A truncated file renamed over it is refused: the last good build keeps serving, and /readyz says why.
         truncated = tmp_path / "truncated.sqlite"
         truncated.write_bytes(artifact.read_bytes()[:8192])

@@ -62,3 +62,29 @@ def test_dump_prints_the_brief_as_json(capsys: pytest.CaptureFixture[str]) -> No
 def test_dump_of_an_unknown_brief_says_which_exist(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["dump", "nope", "--content", str(ROOT / "content")]) == 1
     assert "no valid brief 'nope'" in capsys.readouterr().err
+
+
+def test_build_reports_what_it_did_and_then_that_it_is_up_to_date(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "out.sqlite"
+    assert main(["build", "--content", str(content), "--output", str(output)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{output}: 1 briefs (1 parsed, 0 unchanged, 0 removed), content version ")
+    assert "versions: the content directory is not in a git repository" in captured.err
+    assert main(["build", "--content", str(content), "--output", str(output)]) == 0
+    assert "1 briefs (up to date)" in capsys.readouterr().out
+
+
+def test_build_strict_fails_on_content_errors_and_a_failed_build_names_its_file(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (content / "briefs" / "broken.md").write_text("---\nid: broken\n---\n", encoding="utf-8")
+    output = tmp_path / "out.sqlite"
+    assert main(["build", "--content", str(content), "--output", str(output)]) == 0
+    assert main(["build", "--strict", "--content", str(content), "--output", str(output)]) == 1
+    assert "broken.md:" in capsys.readouterr().err
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the output folder should be")
+    assert main(["build", "--content", str(content), "--output", str(blocked / "out.sqlite")]) == 1
+    assert "the build failed" in capsys.readouterr().err

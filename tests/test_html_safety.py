@@ -372,9 +372,9 @@ def test_raw_html_is_searchable_text_and_snippets_mark_only_the_match() -> None:
             briefs[brief.id] = brief
     index = SearchIndex(Corpus("payloads", MappingProxyType(briefs), ENTITIES))
     for query in ("script", "alert", "javascript", "onerror", "img"):
-        total, hits = index.search(query, limit=1000)
-        assert total == len(hits) > 0, query
-        for hit in hits:
+        result = index.search(query, limit=1000)
+        assert result.total == len(result.hits) > 0, query
+        for hit in result.hits:
             assert "<mark>" in hit.snippet
             assert "<" not in re.sub(r"</?mark>", "", hit.snippet), hit.snippet
 

@@ -79,7 +79,8 @@ def test_each_request_is_logged_as_one_json_line(client: FlaskClient) -> None:
 def test_security_headers(client: FlaskClient) -> None:
     assert client.get("/v1").headers["X-Content-Type-Options"] == "nosniff"
     csp = client.get("/docs").headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-eval" not in csp and "http" not in csp
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-eval" not in csp and "unsafe-inline" not in csp and "http" not in csp
     page = client.get("/docs").get_data(as_text=True)
     assert "<script>" not in page and "cdn" not in page.lower(), "no inline script, nothing from a CDN"
 

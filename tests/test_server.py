@@ -112,6 +112,12 @@ def _wait_for_version(base: str, version: str, within: float, interval: float) -
     assert time.monotonic() - started < within
 
 
+RELOAD_WITHIN = 15.0
+"""Seconds for an edit to reach every worker under load: a liveness bound, generous for a busy CI
+machine (the master rebuilds while 16 connections keep both workers busy on 2 cores). How fast an
+edit really spreads is measured by bench/scale.py, not asserted here."""
+
+
 def test_load_during_reload_fails_no_request(content: Path) -> None:
     brief = content / BRIEF
     original = brief.read_text(encoding="utf-8")
@@ -122,11 +128,11 @@ def test_load_during_reload_fails_no_request(content: Path) -> None:
     ):
         for edit in range(1, 6):
             brief.write_text(original.replace("language: en", f"language: en\nrevision: {edit + 1}"), encoding="utf-8")
-            _wait_for_version(server.base, load_corpus(content).version, within=5, interval=0.5)
+            _wait_for_version(server.base, load_corpus(content).version, within=RELOAD_WITHIN, interval=0.5)
             etag = _get(server.base, SOCHI)[1]["ETag"]
             assert f'"revision":{edit + 1}'.encode() in _get(server.base, SOCHI)[2]
             brief.write_text(original.replace("::: {.factor", "::: {.factors", 1), encoding="utf-8")
-            _wait_for_version(server.base, load_corpus(content).version, within=5, interval=0.5)
+            _wait_for_version(server.base, load_corpus(content).version, within=RELOAD_WITHIN, interval=0.5)
             served = {_get(server.base, SOCHI)[1]["ETag"] for _ in range(8)}
             assert served == {etag}, "after an invalid edit, the last valid brief is still served"
     failures = {k: v for k, v in load.outcomes.items() if k != "200"}

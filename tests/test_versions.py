@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
 import time
 from pathlib import Path
@@ -228,3 +229,11 @@ def test_the_projects_own_history_gives_the_seed_brief_versions(client: FlaskCli
     versions = _json(client, f"/v1/briefs/{BRIEF}/versions")["items"]
     assert ready["state"] == "git" and versions, ready
     assert versions[-1]["version"] == 1 and versions[-1]["changes"]["added"] > 0
+
+
+def test_numbers_past_sqlite_integers_are_not_found_or_rejected(client: FlaskClient) -> None:
+    huge = "287166101262783536945560551424"  # found by schemathesis: it was a 500
+    assert client.get(f"/v1/briefs/{BRIEF}/versions/{huge}").status_code == 404
+    assert client.get(f"/v1/briefs/{BRIEF}/versions/{huge}/changes").status_code == 404
+    cursor = base64.urlsafe_b64encode(f"{huge}:abc".encode()).decode()
+    assert client.get(f"/v1/changes?since={cursor}").status_code == 422

@@ -32,7 +32,7 @@ def find_actor(actor_id: str) -> ActorEntry:
 
 def _matches(entry: ActorEntry, kind: str | None, q: str | None) -> bool:
     actor = entry.actor
-    words = fold(" ".join((actor.id, actor.name, actor.description or ""))) if q else ""
+    words = fold(" ".join((actor.id, actor.name, *actor.aliases, actor.description or ""))) if q else ""
     return (kind is None or actor.kind == kind) and (q is None or all(w in words for w in fold(q).split()))
 
 

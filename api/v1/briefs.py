@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import g
 
 from api.paging import version_links
 from api.rest import Blueprint, MethodView, abort, paginate
-from api.search import briefs_matching
+from api.search import list_facets, with_match
 from api.store import reader
 from briefs.blocks import BLOCK_TYPES, BlockType
 from briefs.model import Brief
 from schemas import urls
 from schemas.briefs import ELEMENT_SCHEMAS, BriefSchema, BriefSummarySchema, SectionSchema
+from schemas.facets import faceted_page_schema
 from schemas.paging import PageQuerySchema, page_schema
 from schemas.queries import BriefQuerySchema
 
@@ -34,17 +36,18 @@ def find_brief(brief_id: str) -> Brief:
 
 @blp.route("")
 class Briefs(MethodView):
-    @blp.doc(operationId="listBriefs", responses={"400": "BAD_REQUEST"})
+    @blp.doc(operationId="listBriefs")
     @blp.arguments(BriefQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, page_schema(BriefSummarySchema))
+    @blp.response(200, faceted_page_schema(BriefSummarySchema))
     @blp.paginated
-    def get(self, page: int, per_page: int, sort: str, **filters: Any) -> dict[str, Any]:
+    def get(self, page: int, per_page: int, sort: str, facets: Sequence[str] = (), **filters: Any) -> dict[str, Any]:
         """List briefs, newest first unless sorted otherwise."""
-        q = filters.pop("q", None)
-        brief_ids = reader().brief_ids(sort=sort, **filters)
-        if q is not None:
-            brief_ids = briefs_matching(brief_ids, q)
-        return paginate(reader().briefs(brief_ids), page, per_page)
+        wanted = with_match(filters, filters.pop("q", None))
+        brief_ids = reader().brief_ids(sort=sort, **wanted) if wanted is not None else []
+        envelope = paginate(reader().briefs(brief_ids), page, per_page)
+        if facets:
+            envelope.update(list_facets(facets, wanted, reader().brief_facets))
+        return envelope
 
 
 @blp.route("/<brief_id>")

@@ -33,7 +33,7 @@ def position(since: str | None) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         reject_parameter("query", "since", "Not a cursor of this feed: pass the next_since of a previous answer.")
         raise  # unreachable: reject_parameter raises
-    if seq < 0:
+    if not 0 <= seq < 2**63:
         reject_parameter("query", "since", "Not a cursor of this feed: pass the next_since of a previous answer.")
     if seq > 0 and reader().event_commit(seq) != commit:
         abort(410, "This cursor belongs to a history that was since rewritten; resync from the start: GET /v1/changes.")

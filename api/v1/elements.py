@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from api.rest import Blueprint, MethodView, csv_response, paginate, wants_csv
-from api.search import run_search
+from api.search import list_facets, with_match
 from api.store import reader
-from briefs.blocks import BLOCK_TYPES
 from briefs.model import Element
 from briefs.reader import Rows
 from schemas import urls
 from schemas.briefs import ElementSchema, element_url
-from schemas.paging import page_schema
+from schemas.facets import faceted_page_schema
 from schemas.queries import ElementQuerySchema
 
 blp = Blueprint("elements", __name__, url_prefix=urls.ELEMENTS, description="Typed blocks across all briefs.")
@@ -39,27 +39,29 @@ def _row(element: Element) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def select_elements(type: str | None = None, q: str | None = None, **filters: str | None) -> Rows[Element]:
-    """The blocks that pass every filter, briefs newest first and blocks in document order."""
+def select_elements(q: str | None = None, **filters: str | None) -> tuple[Rows[Element], dict[str, Any] | None]:
+    """The blocks that pass every filter, briefs newest first and blocks in document order, and the
+    filters as :meth:`briefs.reader.Artifact.element_keys` takes them (None when ``q`` finds nothing)."""
     artifact = reader()
-    keys = artifact.element_keys(type=type, **filters)
-    if q is not None:
-        types = frozenset({type}) if type else frozenset(BLOCK_TYPES)
-        found = {(hit.brief_id, hit.element_id) for hit in run_search(q, types)[1]}
-        keys = [key for key in keys if (key[0], key[2]) in found]
-    return artifact.elements(keys)
+    wanted = with_match(filters, q)
+    return artifact.elements(artifact.element_keys(**wanted) if wanted is not None else []), wanted
 
 
 @blp.route("")
 class Elements(MethodView):
-    @blp.doc(operationId="listElements", responses={"400": "BAD_REQUEST"})
+    @blp.doc(operationId="listElements")
     @blp.arguments(ElementQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, page_schema(ElementSchema))
+    @blp.response(200, faceted_page_schema(ElementSchema))
     @blp.csv
     @blp.paginated
-    def get(self, page: int, per_page: int, format: str | None = None, **filters: Any) -> Any:
+    def get(
+        self, page: int, per_page: int, facets: Sequence[str] = (), format: str | None = None, **filters: Any
+    ) -> Any:
         """List typed blocks across all briefs: newest brief first, blocks in document order."""
-        elements = select_elements(**filters)
+        elements, wanted = select_elements(**filters)
         if wants_csv(format):
             return csv_response(map(_row, elements), ELEMENT_CSV_COLUMNS, "elements")
-        return paginate(elements, page, per_page)
+        envelope = paginate(elements, page, per_page)
+        if facets:
+            envelope.update(list_facets(facets, wanted, reader().element_facets))
+        return envelope

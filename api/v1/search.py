@@ -2,28 +2,74 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from api.rest import Blueprint, MethodView, paginate
-from api.search import cite_hits, run_search
-from briefs import search as fts
+from api.rest import Blueprint, MethodView
+from api.search import search_page
+from briefs.facets import MAX_VALUES
+from briefs.search import SearchFilters
+from briefs.suggest import allowed_typos
 from schemas import urls
-from schemas.paging import page_schema
+from schemas.facets import faceted_page_schema
 from schemas.queries import SearchQuerySchema
-from schemas.search import SearchHitSchema
+from schemas.search import SearchHitSchema, SearchQueryReadingSchema
 
 blp = Blueprint("search", __name__, url_prefix=urls.SEARCH, description="Full-text search with citations.")
+
+DESCRIPTION = f"""\
+Every brief (its title, summary and text), every section (its heading and text) and every typed block
+(its title and text; a scenario is a block of its own) is a hit of its own. Matching ignores case and
+diacritics ("zurich" finds "Zürich") and compares English word stems ("negotiating" finds "negotiations").
+
+**`q` never fails on syntax.** It is read as words:
+
+- Plain words must all match: `border demarcation`. Common English words (`the`, `what`, `does` ...) are
+  not required unless the query has nothing else, but they rank the exact phrase first.
+- `"a phrase"` matches the words in that order; `-word` and `-"a phrase"` exclude; `word*` is a prefix
+  (`negoti*` finds "negotiate" and "negotiations"); `a OR b` (or `a | b`) matches either and binds tighter
+  than the implicit AND: `Sochi OR Brussels meeting`.
+- People type what they think: `Putin's`, `Putin’s` and `Putin` find the same passages, and so do
+  `Armenian-Azerbaijani` and `Armenian Azerbaijani`.
+- A name or alias of an actor or event (`Nakhchivan`, `Artsakh`, `Sochi summit`, `EU`) also finds every
+  passage that mentions it, whatever words the passage uses: a search for `Russia` finds a passage that calls
+  it "Moscow". Such passages rank above those that only contain the words. `query.entities` lists them.
+
+FTS5's own syntax works as written when the query uses one of its operators and FTS5 can parse it:
+`AND`, `NOT`, `NEAR(border demarcation, 5)`, parentheses, `^`, and the column filters `title:`, `summary:`
+and `text:` (see https://www.sqlite.org/fts5.html#full_text_query_syntax). A query that FTS5 cannot parse
+(`border (`) is read as words, and `query.notes` says so. Control characters (NUL included) are dropped and
+listed in `query.dropped_characters`. Only an empty or overlong `q` (or an unknown parameter) is a 422.
+
+**Ranking**, best first: hits that contain the plain words as an exact phrase; then hits that mention every
+actor or event the query names; then the rest. Within each tier, BM25 relevance, where a passage's own title
+counts most, then a summary, then the text. FTS5 syntax is ranked by relevance alone.
+
+**Suggestions.** A word that is in no brief (not even by its stem) gets the closest word of the briefs or of
+an entity's names, with {allowed_typos("abcde")} typo in words of 5 to 8 letters, {allowed_typos("abcdefghi")}
+in longer ones and none in shorter ones; a swap of two neighbouring letters is one typo, a typo in the first
+letter counts as two. `query.suggestion` is the query respelt, offered only when it finds hits under the same
+filters (`query.suggestion_total`, `query.suggestion_url`). It is never applied on its own: a search for
+`demarkation` answers no hits and suggests `demarcation`.
+
+**Facets.** `facets=type,brief,actor,event,tag,year` (any of them) counts every hit, not only the page:
+`facets` lists the {MAX_VALUES} most frequent values of each, most frequent first, and `facet_totals` the number
+of distinct values.
+
+Each hit carries a snippet of its text with the matched words marked (or, for a passage found through a
+mention, the mention), and a citation of that place.
+"""
 
 
 @blp.route("")
 class Search(MethodView):
-    @blp.doc(operationId="search", description=fts.__doc__, responses={"400": "BAD_REQUEST"})
+    @blp.doc(operationId="search", description=DESCRIPTION)
     @blp.arguments(SearchQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, page_schema(SearchHitSchema))
+    @blp.response(200, faceted_page_schema(SearchHitSchema, SearchQueryReadingSchema))
     @blp.paginated
-    def get(self, q: str, page: int, per_page: int, type: str | None = None) -> dict[str, Any]:
+    def get(
+        self, q: str, page: int, per_page: int, facets: Sequence[str] = (), type: str | None = None, **filters: Any
+    ) -> dict[str, Any]:
         """Search briefs, sections and typed blocks, best hits first, each with a snippet and a citation."""
-        total, hits = run_search(q, frozenset({type}) if type else None, per_page, (page - 1) * per_page)
-        result = paginate(range(total), page, per_page)
-        result["items"] = cite_hits(hits)
-        return result
+        wanted = SearchFilters(frozenset({type}) if type else None, **filters)
+        return search_page(q, wanted, facets, page, per_page)

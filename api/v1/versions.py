@@ -47,7 +47,8 @@ def version_number(version: str) -> int:
 def find_version(brief_id: str, version: str) -> Brief:
     """The brief as it was at that version, or a 404 problem."""
     number = version_number(version)
-    brief = reader().version_brief(brief_id, number)
+    # A number past SQLite's integers is no version of anything (and must not reach the query).
+    brief = reader().version_brief(brief_id, number) if number < 2**63 else None
     if brief is None:
         latest = reader().latest_version(brief_id)
         known = f"its versions are 1 to {latest}" if latest else "it has no versions"

@@ -13,6 +13,7 @@ from api.prerender import RENDERER
 from briefs.build import BuildReport, Renderer, build_artifact
 from briefs.model import Brief
 from briefs.reader import Artifact, ArtifactError, ArtifactWatch
+from briefs.search import SearchFilters
 from tests.conftest import ROOT
 
 SEED = "sochi-summit-2021"
@@ -115,7 +116,7 @@ def test_an_added_file_is_parsed_and_a_removed_one_is_gone(content: Path, tmp_pa
     artifact = Artifact(str(output))
     assert artifact.brief("added") is not None and artifact.brief("copy-2") is None
     assert artifact.response("/v1/briefs/copy-2") is None
-    assert artifact.search.search("Sochi", types=frozenset({"brief"}))[0] == 3
+    assert artifact.search.search("Sochi", filters=SearchFilters(frozenset({"brief"}))).total == 3
 
 
 def test_a_broken_edit_keeps_the_last_valid_brief(content: Path, tmp_path: Path) -> None:
@@ -152,6 +153,35 @@ def test_an_incremental_build_serves_what_a_cold_build_serves(content: Path, tmp
                 sorted(conn.execute("SELECT * FROM entity_counts")),
             )
     assert tables["incremental"] == tables["cold"]
+
+
+def test_an_incremental_build_searches_as_a_cold_build_does(content: Path, tmp_path: Path) -> None:
+    _build(content, tmp_path / "incremental.sqlite")
+    _edit(content / "briefs" / "copy-1.md", "mini-summit", "Zanzibar summit")  # words gone, a word new
+    (content / "briefs" / "copy-2.md").unlink()
+    _build(content, tmp_path / "incremental.sqlite")
+    _build(content, tmp_path / "cold.sqlite")
+    tables = {}
+    for name in ("incremental", "cold"):
+        with sqlite3.connect(tmp_path / f"{name}.sqlite") as conn:
+            # Rows are numbered differently; what they hold must not differ.
+            tables[name] = tuple(
+                list(conn.execute(sql))
+                for sql in (
+                    "SELECT term, doc FROM words_vocab ORDER BY term",
+                    "SELECT brief_id, published, position, doc % 6 FROM doc_facets ORDER BY 1, 2, 3, 4",
+                    "SELECT f.brief_id, f.position, f.doc % 6, r.kind, r.entity_id, r.start, r.end "
+                    "FROM doc_refs r JOIN doc_facets f USING (doc) ORDER BY 1, 2, 3, 4, 5",
+                )
+            )
+    assert tables["incremental"] == tables["cold"]
+    assert ("zanzibar", 1) in tables["cold"][0] and ("sochi", 2) in tables["cold"][0]  # copy-2 is gone
+    searches = {name: Artifact(str(tmp_path / f"{name}.sqlite")).search for name in ("incremental", "cold")}
+    for q in ("Zanzibar", "Sochi summit", "Zanzibr summit", "Russia"):
+        results = [searches[name].search(q, limit=50) for name in ("incremental", "cold")]
+        # Ties may rank in another order: rows are numbered differently.
+        found = [(r.total, sorted(map(repr, r.hits)), r.suggestion) for r in results]
+        assert found[0] == found[1] and (found[0][0] > 0 or found[0][2] is not None), q
 
 
 def test_many_briefs_build_in_parallel_to_the_same_bytes(tmp_path: Path) -> None:

@@ -30,3 +30,63 @@ def test_ids_are_unique_across_files_and_kinds() -> None:
          ("entities/b.yaml", "events:\n  - {id: x, title: X, date: 2020}\n")]
     )  # fmt: skip
     assert [str(e) for e in errors] == ["entities/b.yaml:2: duplicate entity id 'x' (first in entities/a.yaml:2)"]
+
+
+ALIASES = """\
+actors:
+  - id: nakhichevan
+    name: Nakhichevan
+    kind: territory
+    aliases: [Nakhchivan, Naxçıvan, nakhichevan]
+  - id: other
+    name: Nakhchivan city
+    kind: place
+    aliases:
+      - NAXCIVAN
+      - Nagorno-Karabakh
+      - "-"
+      - ""
+      - [a, list]
+events:
+  - id: talks
+    title: Nagorno Karabakh talks
+    date: 2021
+    aliases: [Talks]
+"""
+
+
+def test_aliases_are_kept_in_order_and_a_repeat_of_the_own_name_is_dropped() -> None:
+    entities, _ = load_entities([("entities/x.yaml", ALIASES)])
+    assert entities.actors["nakhichevan"].aliases == ("Nakhchivan", "Naxçıvan")
+    assert entities.events["talks"].aliases == ("Talks",)
+    assert entities.actors["other"].aliases == ("Nagorno-Karabakh",)
+
+
+def test_an_alias_that_names_another_entity_is_an_error_at_its_line() -> None:
+    _, errors = load_entities([("entities/x.yaml", ALIASES)])
+    assert [str(e) for e in errors] == [
+        "entities/x.yaml:10: alias 'NAXCIVAN' of actor 'other' is already an alias of actor 'nakhichevan' "
+        "(entities/x.yaml:5); a search for it could not tell which is meant",
+        "entities/x.yaml:12: alias '-' of actor 'other' has no letter or digit to search for",
+        "entities/x.yaml:13: 'aliases' item '' is not a non-empty string",
+        "entities/x.yaml:14: 'aliases' item ['a', 'list'] is not a non-empty string",
+    ]
+
+
+def test_an_alias_that_is_a_later_entitys_name_is_the_error_in_any_file() -> None:
+    _, errors = load_entities(
+        [("entities/a.yaml", "actors:\n  - {id: a, name: A, kind: state, aliases: [Bee]}\n"),
+         ("entities/b.yaml", "events:\n  - {id: b, title: bee, date: 2020}\n")]
+    )  # fmt: skip
+    assert [str(e) for e in errors] == [
+        "entities/a.yaml:2: alias 'Bee' of actor 'a' is already the name of event 'b' (entities/b.yaml:2); "
+        "a search for it could not tell which is meant"
+    ]
+
+
+def test_aliases_must_be_a_list() -> None:
+    text = "actors:\n  - id: a\n    name: A\n    kind: state\n    aliases: B\n"
+    _, errors = load_entities([("entities/x.yaml", text)])
+    assert [str(e) for e in errors] == [
+        "entities/x.yaml:5: 'aliases' must be a list, written as [a, b] or as '- item' lines"
+    ]

@@ -66,10 +66,17 @@ def test_actor_counts_mentions_and_briefs(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [("kind=person", {"ilham-aliyev", "nikol-pashinyan", "vladimir-putin"}), ("q=putin", {"vladimir-putin"}),
-     ("q=PRESIDENT%20russia", {"vladimir-putin"}), ("kind=organization&q=treaty", {"csto"})],
+     ("q=PRESIDENT%20russia", {"vladimir-putin"}), ("kind=organization&q=treaty", {"csto"}),
+     ("q=nakhchivan", {"nakhichevan"}), ("q=Artsakh", {"nagorno-karabakh"})],
 )  # fmt: skip
 def test_actor_filters(client: FlaskClient, query: str, expected: set[str]) -> None:
     assert {a["id"] for a in client.get(f"/v1/actors?{query}&per_page=100").get_json()["items"]} == expected
+
+
+def test_actors_and_events_list_their_aliases(client: FlaskClient) -> None:
+    assert client.get("/v1/actors/nakhichevan").get_json()["aliases"] == ["Nakhchivan", "Naxçıvan"]
+    assert client.get("/v1/actors/armenia").get_json()["aliases"] == []
+    assert "Sochi summit" in client.get("/v1/events/sochi-meeting-2021").get_json()["aliases"]
 
 
 def test_accents_are_folded_in_actor_search(tmp_path: Path) -> None:

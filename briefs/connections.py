@@ -1,0 +1,42 @@
+"""One SQLite connection per thread, opened anew in a forked child: connections must not cross fork()."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+
+Connect = Callable[[], sqlite3.Connection]
+"""Opens a new read-only connection to a database."""
+
+
+class _Local(threading.local):
+    pid: int = -1
+    conn: sqlite3.Connection | None = None
+
+
+class ThreadConnections:
+    """This thread's connection to one database, made by ``connect`` when first asked for."""
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+        self._local = _Local()
+        self._inherited: list[sqlite3.Connection] = []
+
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        local = self._local
+        if local.conn is None or local.pid != os.getpid():
+            if local.conn is not None:
+                # One inherited from the parent is neither used nor closed, only kept from the garbage collector.
+                self._inherited.append(local.conn)
+            local.conn = self._connect()
+            local.pid = os.getpid()
+        return local.conn
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when collected)."""
+        if self._local.conn is not None and self._local.pid == os.getpid():
+            self._local.conn.close()
+            self._local.conn = None

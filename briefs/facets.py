@@ -1,0 +1,114 @@
+"""Facets: how the items of a filtered collection spread over types, briefs, actors, events,
+tags and years, counted by SQLite over the artifact's tables.
+
+Each facet counts every matching item, not only a page: how many items have each
+value, most frequent first (ties in value order), at most :data:`MAX_VALUES`
+values, and how many distinct values there are in all. An item may count under
+several values of one facet (a passage that mentions three actors counts once
+for each), and under none (a passage that mentions no event).
+
+The items are given as SQL, so that the whole selection is counted in one
+statement per collection and never loaded into Python.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from briefs.index import HIT_TYPES
+
+FACETS = ("type", "brief", "actor", "event", "tag", "year")
+"""Every facet, in the order responses list them."""
+MAX_VALUES = 20
+"""Values listed per facet, the most frequent."""
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One value of a facet and how many items have it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """The most frequent values of a facet, and how many distinct values it has."""
+
+    values: tuple[FacetValue, ...]
+    total: int
+
+
+_TYPE_NAMES = " ".join(f"WHEN {code} THEN '{name}'" for code, name in enumerate(HIT_TYPES))
+# For each collection and facet: the SQL that yields one ``value`` per (item, value), over ``sel``.
+_HITS = {  # sel(doc): rows of the full-text index
+    "type": f"SELECT CASE sel.doc % {len(HIT_TYPES)} {_TYPE_NAMES} END AS value FROM sel",
+    "brief": "SELECT f.brief_id AS value FROM sel JOIN doc_facets f ON f.doc = sel.doc",
+    "actor": "SELECT r.entity_id AS value FROM sel JOIN doc_refs r ON r.doc = sel.doc AND r.kind = 'actor'",
+    "event": "SELECT r.entity_id AS value FROM sel JOIN doc_refs r ON r.doc = sel.doc AND r.kind = 'event'",
+    "tag": "SELECT t.tag AS value FROM sel JOIN doc_facets f ON f.doc = sel.doc JOIN brief_tags t USING (brief_id)",
+    "year": "SELECT substr(f.published, 1, 4) AS value FROM sel JOIN doc_facets f ON f.doc = sel.doc",
+}
+_BRIEFS = {  # sel(brief_id, published): briefs; their mentions are those of their row in the index
+    "type": "SELECT 'brief' AS value FROM sel",
+    "brief": "SELECT sel.brief_id AS value FROM sel",
+    "actor": (
+        "SELECT r.entity_id AS value FROM sel JOIN doc_facets f ON f.brief_id = sel.brief_id AND f.position IS NULL "
+        f"AND f.doc % {len(HIT_TYPES)} = 0 JOIN doc_refs r ON r.doc = f.doc AND r.kind = 'actor'"
+    ),
+    "event": (
+        "SELECT r.entity_id AS value FROM sel JOIN doc_facets f ON f.brief_id = sel.brief_id AND f.position IS NULL "
+        f"AND f.doc % {len(HIT_TYPES)} = 0 JOIN doc_refs r ON r.doc = f.doc AND r.kind = 'event'"
+    ),
+    "tag": "SELECT t.tag AS value FROM sel JOIN brief_tags t USING (brief_id)",
+    "year": "SELECT substr(sel.published, 1, 4) AS value FROM sel",
+}
+_ELEMENTS = {  # sel(brief_id, position, type, published): typed blocks
+    "type": "SELECT sel.type AS value FROM sel",
+    "brief": "SELECT sel.brief_id AS value FROM sel",
+    "actor": (
+        "SELECT r.entity_id AS value FROM sel JOIN element_refs r "
+        "ON r.kind = 'actor' AND r.brief_id = sel.brief_id AND r.position = sel.position"
+    ),
+    "event": (
+        "SELECT r.entity_id AS value FROM sel JOIN element_refs r "
+        "ON r.kind = 'event' AND r.brief_id = sel.brief_id AND r.position = sel.position"
+    ),
+    "tag": "SELECT t.tag AS value FROM sel JOIN brief_tags t USING (brief_id)",
+    "year": "SELECT substr(sel.published, 1, 4) AS value FROM sel",
+}
+COLLECTIONS: Mapping[str, Mapping[str, str]] = {"hits": _HITS, "briefs": _BRIEFS, "elements": _ELEMENTS}
+"""The facet queries of each kind of collection."""
+
+
+def count_facets(
+    conn: sqlite3.Connection, collection: str, selection: str, params: Mapping[str, Any], names: Iterable[str]
+) -> dict[str, Facet]:
+    """Count facets over the items that ``selection`` (a SELECT with the columns of ``collection``) yields.
+
+    :param collection: ``hits``, ``briefs`` or ``elements``
+    :param names: the facets to count, each a member of :data:`FACETS`
+    """
+    wanted = [name for name in FACETS if name in set(names)]
+    if not wanted:
+        return {}
+    queries = COLLECTIONS[collection]
+    # One statement: the selection is run once, into a materialised table every facet reads.
+    ctes = [f"sel AS MATERIALIZED ({selection})"]
+    parts = []
+    for number, name in enumerate(wanted):
+        ctes.append(f"c{number} AS MATERIALIZED (SELECT value, count(*) AS n FROM ({queries[name]}) GROUP BY value)")
+        parts.append(
+            f"SELECT * FROM (SELECT '{name}', value, n, (SELECT count(*) FROM c{number}) FROM c{number} "
+            f"ORDER BY n DESC, value LIMIT {MAX_VALUES})"
+        )
+    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
+    values: dict[str, list[FacetValue]] = {name: [] for name in wanted}
+    totals = dict.fromkeys(wanted, 0)
+    for name, value, count, total in conn.execute(sql, dict(params)):
+        values[name].append(FacetValue(str(value), int(count)))
+        totals[name] = int(total)
+    return {name: Facet(tuple(values[name]), totals[name]) for name in wanted}

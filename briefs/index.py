@@ -1,0 +1,218 @@
+"""The full-text index's tables, and the rows one brief owns in them.
+
+Every brief, section and typed block is one row of the FTS5 table ``docs``
+(a scenario is a block of its own). Beside it, for filters and facets:
+
+- ``doc_facets``: each row's brief, publication date, section, span in the
+  brief's text and file lines, and, for a block, its position among the
+  brief's blocks (as the artifact's ``elements`` table numbers them);
+- ``doc_refs``: the actors and events each row mentions, with the place of
+  the first mention in the brief's text;
+- ``doc_models``: what a citation of a hit reads, pickled: for a brief row
+  the brief without its sections, blocks and mentions (its id, text, revision
+  and source), for a block row the block (see :mod:`briefs.hit_citations`);
+- ``words``: the words of each brief as written (folded, not stemmed), a
+  small contentless index whose vocabulary (``words_vocab``) search suggests
+  corrections from.
+
+The ``refs`` column of ``docs`` holds one token per entity a row mentions, so
+that a query can match a mention whatever words it uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+
+from briefs.model import Brief, Element, Mention, Mentions, Section, StrategyElement
+from briefs.names import ref_token
+
+HIT_TYPES = ("brief", "section", "factor", "expectation", "scenario", "strategy-element")
+"""The kinds of search hit: a whole brief, a section, or one of the block types."""
+WEIGHTS = (10.0, 4.0, 1.0, 2.0)
+"""bm25() weights of the columns title, summary, text and refs: a passage's own title counts most."""
+
+_SCHEMA = """
+CREATE VIRTUAL TABLE docs USING fts5(
+    title, summary, text, refs,
+    type UNINDEXED, brief_id UNINDEXED, section_id UNINDEXED, element_id UNINDEXED, base UNINDEXED,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE doc_facets(
+    doc INTEGER PRIMARY KEY, brief_id TEXT NOT NULL, published TEXT NOT NULL, position INTEGER,
+    section_id TEXT, start INTEGER NOT NULL, end INTEGER NOT NULL, line_start INTEGER, line_end INTEGER
+);
+CREATE INDEX doc_facets_by_brief ON doc_facets(brief_id, position);
+CREATE TABLE doc_models(doc INTEGER PRIMARY KEY, model BLOB NOT NULL);
+CREATE TABLE doc_refs(
+    doc INTEGER, kind TEXT, entity_id TEXT, start INTEGER, end INTEGER, PRIMARY KEY(doc, kind, entity_id)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE words USING fts5(text, content='', detail=none, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE words_vocab USING fts5vocab(words, 'row');
+"""
+# The rowid of a docs row encodes the hit type (rowid % len(HIT_TYPES)), so that ranking and
+# filtering every match never reads the stored rows: reading an UNINDEXED column loads the whole
+# row, text and all.
+_INSERT = (
+    "INSERT INTO docs(rowid, title, summary, text, refs, type, brief_id, section_id, element_id, base) VALUES ({})"
+)
+OPEN, CLOSE = "\x02", "\x03"
+"""Sentinels that highlight() and snippet() put around matches; indexed text never holds them."""
+CUT = "\x04"
+"""The sentinel snippet() puts where it cut the text."""
+_SCRUB = str.maketrans({"\x00": " ", OPEN: " ", CLOSE: " ", CUT: " "})
+"""Replaces sentinels (and NUL) in content one for one, so offsets stay valid."""
+
+Row = tuple[str | None, str | None, str | None, str, str, str | None, str | None, int]
+"""title, summary, text, type, brief_id, section_id, element_id, base."""
+_Ref = tuple[str, str, int | None, int | None]
+"""kind, entity id, and the start and end of its first mention in the row (None if it has none)."""
+
+
+def create_index(conn: sqlite3.Connection) -> None:
+    """Create the empty tables."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def add_briefs(conn: sqlite3.Connection, briefs: Iterable[Brief], first: int) -> int:
+    """Index every brief, section and block; rows are numbered from ``first``. Returns the next free number.
+
+    The rowid encodes the hit type, ``number * len(HIT_TYPES) + type code``; :func:`remove_rows`
+    takes a brief's rows out again by their numbers.
+    """
+    codes = {name: code for code, name in enumerate(HIT_TYPES)}
+    number = first
+    docs, facets, refs, models, words = [], [], [], [], []
+    for brief in briefs:
+        published = brief.published.isoformat()
+        for row, part, position, row_refs in _rows(brief):
+            rowid = number * len(HIT_TYPES) + codes[row[3]]
+            docs.append((rowid, *row[:3], " ".join(ref_token(ref[1]) for ref in row_refs), *row[3:]))
+            facets.append((rowid, brief.id, published, position, *_place(brief, part)))
+            refs += [(rowid, *ref) for ref in row_refs]
+            if not isinstance(part, Section):
+                models.append((rowid, dump_model(part if part is not None else _cited_brief(brief))))
+            if row[3] == "brief":
+                words.append((rowid, _words_text(*row[:3])))
+            number += 1
+    conn.executemany(_INSERT.format(", ".join("?" * 10)), docs)
+    conn.executemany("INSERT INTO doc_facets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", facets)
+    conn.executemany("INSERT INTO doc_models VALUES (?, ?)", models)
+    conn.executemany("INSERT INTO doc_refs VALUES (?, ?, ?, ?, ?)", refs)
+    conn.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", words)
+    return number
+
+
+def remove_rows(conn: sqlite3.Connection, first: int, end: int) -> None:
+    """Take out the rows numbered ``first`` up to ``end`` (exclusive), as :func:`add_briefs` numbered them."""
+    low, high = first * len(HIT_TYPES), end * len(HIT_TYPES)
+    # A contentless index forgets a row when told the very text it indexed.
+    briefs = conn.execute(
+        f"SELECT rowid, title, summary, text FROM docs WHERE rowid >= ? AND rowid < ? AND rowid % {len(HIT_TYPES)} = 0",
+        (low, high),
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO words(words, rowid, text) VALUES ('delete', ?, ?)",
+        [(rowid, _words_text(title, summary, text)) for rowid, title, summary, text in briefs],
+    )
+    for table, column in (("docs", "rowid"), ("doc_facets", "doc"), ("doc_refs", "doc"), ("doc_models", "doc")):
+        conn.execute(f"DELETE FROM {table} WHERE {column} >= ? AND {column} < ?", (low, high))
+
+
+def optimize_index(conn: sqlite3.Connection) -> None:
+    """Merge the indexes into one b-tree each: faster searches (run after a bulk load)."""
+    conn.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+    conn.execute("INSERT INTO words(words) VALUES ('optimize')")
+
+
+def brief_rows(brief: Brief) -> Iterator[Row]:
+    """One row per brief, section and block: indexed columns, then the hit's identity and base offset."""
+    for row, *_ in _rows(brief):
+        yield row
+
+
+def dump_model(model: Brief | Element) -> bytes:
+    """A brief or block as ``doc_models`` stores it."""
+    return zlib.compress(pickle.dumps(model, protocol=5), 1)
+
+
+def load_model(blob: bytes) -> Brief | Element:
+    """What :func:`dump_model` stored (written by this code, never by a user)."""
+    model: Brief | Element = pickle.loads(zlib.decompress(blob))
+    return model
+
+
+def _cited_brief(brief: Brief) -> Brief:
+    """The brief as a citation reads it: without its sections, blocks and mentions, a tenth of the pickle."""
+    return dataclasses.replace(brief, sections=(), mentions=(), elements=())
+
+
+def _place(brief: Brief, part: Section | Element | None) -> tuple[str | None, int, int, int | None, int | None]:
+    """A row's section, span in the brief's text and file lines (no section nor lines for a brief)."""
+    if part is None:
+        return None, 0, len(brief.text), None, None
+    section_id = part.section_id if isinstance(part, Element) else part.id
+    return section_id, part.start, part.start + len(part.text), part.source.line_start, part.source.line_end
+
+
+def _rows(brief: Brief) -> Iterator[tuple[Row, Section | Element | None, int | None, list[_Ref]]]:
+    """Each row with its section or block (None for the brief), its block position and the entities it mentions."""
+    everything = Mentions(
+        tuple(dict.fromkeys(m.ref for m in brief.mentions if m.kind == "actor")),
+        tuple(dict.fromkeys([*(m.ref for m in brief.mentions if m.kind == "event"), *brief.about])),
+    )
+    yield (
+        (_scrub(brief.title), _scrub(brief.summary), _scrub(brief.text), "brief", brief.id, None, None, 0),
+        None,
+        None,
+        _refs(brief.mentions, everything, 0, len(brief.text)),
+    )
+    for s in brief.sections:
+        yield (
+            (_scrub(s.title), None, _scrub(s.text), "section", brief.id, s.id, None, s.start),
+            s,
+            None,
+            _refs(brief.mentions, s.mentions, s.start, s.start + len(s.text)),
+        )
+    for position, e in enumerate(brief.elements):
+        yield (
+            (_scrub(e.title), None, _scrub(e.text), e.type, brief.id, e.section_id, e.id, e.start),
+            e,
+            position,
+            _refs(brief.mentions, _element_mentions(e), e.start, e.start + len(e.text)),
+        )
+
+
+def _element_mentions(element: Element) -> Mentions:
+    """What a block mentions; a strategy element also concerns its actor (as ``/v1/elements?actor=`` has it)."""
+    mentions = element.mentions
+    if isinstance(element, StrategyElement) and element.actor and element.actor not in mentions.actors:
+        return Mentions((*mentions.actors, element.actor), mentions.events)
+    return mentions
+
+
+def _refs(spans: tuple[Mention, ...], mentions: Mentions, start: int, end: int) -> list[_Ref]:
+    """Each entity mentioned, with its first mention between ``start`` and ``end`` (offsets in the brief's text)."""
+    first: dict[str, Mention] = {}
+    for span in spans:
+        if start <= span.start < end and span.ref not in first:
+            first[span.ref] = span
+    found = []
+    for kind, ids in (("actor", mentions.actors), ("event", mentions.events)):
+        for entity_id in ids:
+            mention = first.get(entity_id)
+            found.append((kind, entity_id, mention.start if mention else None, mention.end if mention else None))
+    return found
+
+
+def _words_text(title: str | None, summary: str | None, text: str | None) -> str:
+    return "\n".join(part for part in (title, summary, text) if part)
+
+
+def _scrub(text: str | None) -> str | None:
+    return None if text is None else text.translate(_SCRUB)

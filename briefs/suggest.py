@@ -1,0 +1,164 @@
+"""Suggestions for misspelt words, from the corpus's own vocabulary and the names of its entities.
+
+A word of a query is looked at when it matches nothing (not even by its stem),
+is not a common word, and contains a letter. It is compared with the
+vocabulary: every word of every brief as written (case and diacritics folded,
+not stemmed) and every word of every actor's and event's names and aliases.
+Typos are counted as Meilisearch counts them, conservatively, because a wrong
+hit costs a journalist more than no hit:
+
+- no typo in a word of 1 to 4 letters, one in 5 to 8, two in 9 or more;
+- a letter added, left out or changed is one typo, and so is a swap of two
+  neighbouring letters (the optimal string alignment distance of rapidfuzz);
+- a typo in the first letter counts as two.
+
+Among the candidates: the fewest typos, then the word found in most briefs, then
+alphabetical order. The suggestion is the whole query with each such word
+replaced, and it is made only when it finds hits, under the same filters.
+
+Search only suggests; it never corrects on its own. A query that finds
+nothing answers with no hits and the suggestion, so that a journalist never
+reads passages about a word they did not type (``paris`` is not ``parts``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from briefs.expressions import quote
+from briefs.names import EntityNames
+from briefs.query import STOP_WORDS, Group, Reading, Term, render
+from briefs.words import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A respelt query that finds hits."""
+
+    text: str
+    """The query with its misspelt words replaced, in the words syntax."""
+    total: int
+    """The hits it finds, under the same filters."""
+
+
+def allowed_typos(word: str) -> int:
+    """Typos tolerated in a word of this many characters: 0 up to 4, 1 up to 8, then 2."""
+    return 0 if len(word) <= 4 else 1 if len(word) <= 8 else 2
+
+
+class Vocabulary:
+    """Words to suggest, grouped by length and first letter so that few are compared.
+
+    :param counts: every word as the index folded it, with the number of briefs that contain it
+    :param names: every word of every entity name and alias, as written (suggested as written)
+    """
+
+    def __init__(self, counts: Iterable[tuple[str, int]], names: Iterable[str]) -> None:
+        self._briefs: dict[str, int] = {}
+        self._shown: dict[str, str] = {}
+        for term, briefs in counts:
+            if any(char.isalpha() for char in term):
+                self._briefs[term] = briefs
+        for name in names:
+            folded = fold(name)
+            if any(char.isalpha() for char in folded):
+                self._shown[folded] = name
+                self._briefs.setdefault(folded, 0)
+        self._buckets: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for word in self._briefs:
+            self._buckets[len(word)][word[0]].append(word)
+
+    def __len__(self) -> int:
+        return len(self._briefs)
+
+    def correct(self, word: str) -> str | None:
+        """The closest word within the typos allowed, as it should be shown; None if there is none."""
+        folded = fold(word)
+        allowed = allowed_typos(folded)
+        if not allowed:
+            return None
+        found: list[tuple[int, int, str]] = []
+        for length in range(len(folded) - allowed, len(folded) + allowed + 1):
+            for first, words in self._buckets.get(length, {}).items():
+                # A typo in the first letter counts twice: one more than the distance says.
+                limit = allowed if first == folded[0] else allowed - 1
+                if limit < 1:
+                    continue
+                for candidate, distance, _ in process.extract(
+                    folded, words, scorer=OSA.distance, score_cutoff=limit, limit=None
+                ):
+                    if candidate != folded:
+                        typos = int(distance) + (first != folded[0])
+                        found.append((typos, -self._briefs[candidate], candidate))
+        if not found:
+            return None
+        best = min(found)[2]
+        return self._shown.get(best) or _cased_like(word, best)
+
+
+def _cased_like(typed: str, word: str) -> str:
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if typed[:1].isupper() else word
+
+
+class Suggester:
+    """Suggests respelt queries from the vocabulary of one index, loaded on the first misspelt word.
+
+    :param connection: this thread's connection to the index
+    :param names: the entities' names and aliases
+    """
+
+    def __init__(self, connection: Callable[[], sqlite3.Connection], names: EntityNames) -> None:
+        self._connection = connection
+        self._names = names
+        self._vocabulary: Vocabulary | None = None
+        self._lock = threading.Lock()
+
+    def vocabulary(self) -> Vocabulary:
+        """The vocabulary, read from the index the first time it is needed."""
+        with self._lock:
+            if self._vocabulary is None:
+                rows = self._connection().execute("SELECT term, doc FROM words_vocab")
+                self._vocabulary = Vocabulary(rows, self._names.words())
+            return self._vocabulary
+
+    def suggest(self, reading: Reading, count: Callable[[str], int]) -> Suggestion | None:
+        """The query respelt, if a word matches nothing and has a correction, and if the result has hits.
+
+        :param count: the number of hits a query (in the words syntax) finds under the same filters
+        """
+        changed = False
+        groups = []
+        for group in reading.groups:
+            terms = []
+            for term in group.terms:
+                respelt = term if group.excluded else self._respell(term)
+                changed |= respelt is not term
+                terms.append(respelt)
+            groups.append(Group(tuple(terms), group.excluded))
+        if not changed:
+            return None
+        text = render(groups)
+        total = count(text)
+        return Suggestion(text, total) if total else None
+
+    def _respell(self, term: Term) -> Term:
+        if term.entities or term.prefix:
+            return term
+        words = tuple(replace(word, text=self._correct(word.text) or word.text) for word in term.words)
+        return term if words == term.words else replace(term, words=words)
+
+    def _correct(self, word: str) -> str | None:
+        folded = fold(word)
+        if not allowed_typos(folded) or folded in STOP_WORDS or not any(c.isalpha() for c in folded):
+            return None
+        row = self._connection().execute("SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1", (quote(word),)).fetchone()
+        return None if row is not None else self.vocabulary().correct(word)
