@@ -4,6 +4,12 @@ on the command line or with ``GUNICORN_CMD_ARGS``."""
 import multiprocessing
 import os
 
+from deploy import onewrite
+
+# A response's header and body leave in one write: a replica lost mid-answer can never hand
+# nginx a header without its body, so nginx can always try the request on another replica.
+onewrite.install()
+
 bind = os.environ.get("BRIEFS_BIND", "127.0.0.1:8000")
 # Sync workers, cores + 1: the most predictable latency tails for CPU-bound JSON.
 workers = int(os.environ.get("BRIEFS_WORKERS", multiprocessing.cpu_count() + 1))

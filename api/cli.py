@@ -83,7 +83,8 @@ examples:
 
 Every single resource and first page is written with its gzip form beside it;
 nginx.conf serves them with the application's headers, 304s included, and
-proxies searches, filtered lists and anything else to the upstream.
+proxies searches, filtered lists and anything else to the upstream. Progress
+shows on stderr: a bar on a terminal, a line every 10 seconds elsewhere.
 """
 
 CHECK_QUIET_FOR = 1.0
@@ -254,7 +255,8 @@ def export(content_dir: str, artifact_path: str | None, directory: str, listen: 
             return 1
     try:
         artifact = Artifact(artifact_path)
-        report = export_artifact(artifact, Path(directory), listen, upstream)
+        with Progress(None, "exported", unit="responses", quiet_for=CHECK_QUIET_FOR) as progress:
+            report = export_artifact(artifact, Path(directory), listen, upstream, progress=progress.update)
     except (ArtifactError, OSError, ValueError) as exc:
         print(f"briefs: the export failed: {exc}", file=sys.stderr)
         return 1

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
@@ -57,7 +57,10 @@ class ExportReport:
     """The content version exported."""
 
 
-def export_artifact(artifact: Artifact, directory: Path, listen: str, upstream: str) -> ExportReport:
+def export_artifact(
+    artifact: Artifact, directory: Path, listen: str, upstream: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportReport:  # fmt: skip
     """Write the files and ``nginx.conf`` of ``artifact`` into ``directory``.
 
     The files are written beside the previous ones and swapped in whole; a running nginx
@@ -65,19 +68,24 @@ def export_artifact(artifact: Artifact, directory: Path, listen: str, upstream: 
 
     :param listen: ``HOST:PORT`` nginx listens on
     :param upstream: the application's base URL, ``http://host:port``
+    :param progress: told ``(done, total)`` as the responses are written
     """
     if urlsplit(upstream).scheme not in ("http", "https") or urlsplit(upstream).path not in ("", "/"):
         raise ValueError(f"--upstream must be a base URL such as http://127.0.0.1:8000, not {upstream!r}")
     paths = artifact.response_keys()
-    entries = {path: artifact.response(path) for path in paths}
-    stored = {path: entry for path, entry in entries.items() if entry is not None}
     directory.mkdir(parents=True, exist_ok=True)
     for sub in ("logs", "tmp"):
         (directory / sub).mkdir(exist_ok=True)
     fresh = directory / f"{FILES}.new"
     shutil.rmtree(fresh, ignore_errors=True)
-    for path, entry in stored.items():
-        _write(fresh, path, entry)
+    stored: dict[str, StoredResponse] = {}
+    for done, path in enumerate(paths, 1):
+        entry = artifact.response(path)
+        if entry is not None:
+            stored[path] = entry
+            _write(fresh, path, entry)
+        if progress is not None:
+            progress(done, len(paths))
     old = directory / f"{FILES}.old"
     shutil.rmtree(old, ignore_errors=True)
     if (directory / FILES).exists():

@@ -57,6 +57,15 @@ DOCS_CSP = (
 )
 """/docs runs Swagger UI 5 from same-origin files only: no inline script or style, no eval
 (its inline styles are set through the DOM, which style-src does not govern)."""
+_DOCUMENTED_STATUS = {
+    http.HTTPStatus(413): ("REQUEST_ENTITY_TOO_LARGE", "Request Entity Too Large"),
+    http.HTTPStatus(414): ("REQUEST_URI_TOO_LONG", "Request-URI Too Long"),
+    http.HTTPStatus(416): ("REQUESTED_RANGE_NOT_SATISFIABLE", "Requested Range Not Satisfiable"),
+    http.HTTPStatus(422): ("UNPROCESSABLE_ENTITY", "Unprocessable Entity"),
+}
+"""The response components keep the names and phrases Python 3.11 gives these statuses:
+Python 3.13 renamed them (RFC 9110, e.g. ``UNPROCESSABLE_CONTENT``), and the document, which
+operations reference by name, must be the same whichever Python serves it."""
 _HEADER_DOCS = {
     "ETag": {"description": "Strong entity tag of the representation.", "schema": {"type": "string"}},
     "Cache-Control": {"description": f"Caching policy, e.g. '{CACHE_CONTROL}'.", "schema": {"type": "string"}},
@@ -131,9 +140,8 @@ class Api(flask_smorest.Api):
             if status >= 400:
                 # Every GET documents some of these, so they are always present.
                 lazy = status not in (404, 422, 429)
-                self.spec.components.response(
-                    status.name, {"description": status.phrase, "content": problem}, lazy=lazy
-                )
+                name, phrase = _DOCUMENTED_STATUS.get(status, (status.name, status.phrase))
+                self.spec.components.response(name, {"description": phrase, "content": problem}, lazy=lazy)
         self.spec.components.response(
             self.DEFAULT_ERROR_RESPONSE_NAME, {"description": "An error, as problem details.", "content": problem}
         )

@@ -4,6 +4,7 @@ header for header, on every exported path, and passes everything else to the app
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import shutil
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from api.export import export_artifact
+from api.progress import Progress
 from briefs.reader import Artifact
 from tests.live import ROOT, free_port, live_server, nginx_server
 
@@ -58,6 +61,20 @@ def test_export_writes_every_stored_response_and_a_configuration_nginx_accepts(w
     check = subprocess.run([nginx, "-t", "-p", str(out), "-c", "nginx.conf", "-e", str(out / "logs/error.log")],
                            capture_output=True, text=True, check=False)  # fmt: skip
     assert check.returncode == 0, check.stderr
+
+
+def test_export_reports_its_progress_as_briefs_build_does(work: Path, artifact: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    stored = Artifact(str(artifact))
+    export_artifact(stored, work / "progress", "127.0.0.1:8080", "http://127.0.0.1:8000",
+                    progress=lambda done, total: seen.append((done, total)))  # fmt: skip
+    total = len(stored.response_keys())
+    assert seen == [(done, total) for done in range(1, total + 1)]
+    # Off a terminal, api.progress.Progress writes a plain line every 10 s, and a last one.
+    lines = io.StringIO()
+    with Progress(None, "exported", unit="responses", stream=lines) as progress:
+        export_artifact(stored, work / "lines", "127.0.0.1:8080", "http://127.0.0.1:8000", progress=progress.update)
+    assert lines.getvalue().startswith(f"exported {total}/{total} responses in "), lines.getvalue()
 
 
 def test_an_upstream_that_is_not_a_base_url_is_refused(work: Path, artifact: Path) -> None:

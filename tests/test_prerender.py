@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -18,7 +19,7 @@ CONTENT_DIRS = [ROOT / "content", ROOT / "tests" / "fixtures" / "unseen"]
 def test_every_stored_response_is_what_the_view_answers(content_dir: object, monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app({"BRIEFS_CONTENT_DIR": str(content_dir)})
     path = app.extensions[EXTENSION].path
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         keys = [key for (key,) in conn.execute("SELECT key FROM responses ORDER BY key")]
     stored = {key: app.test_client().get(key) for key in keys}
     monkeypatch.setattr(Artifact, "response", lambda self, key: None)

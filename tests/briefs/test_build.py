@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -145,7 +146,7 @@ def test_an_incremental_build_serves_what_a_cold_build_serves(content: Path, tmp
     _build(content, tmp_path / "cold.sqlite")
     tables = {}
     for name in ("incremental", "cold"):
-        with sqlite3.connect(tmp_path / f"{name}.sqlite") as conn:
+        with closing(sqlite3.connect(tmp_path / f"{name}.sqlite")) as conn:
             tables[name] = (
                 sorted(conn.execute("SELECT key, etag, body FROM responses")),
                 sorted(conn.execute("SELECT * FROM elements")),
@@ -163,7 +164,7 @@ def test_an_incremental_build_searches_as_a_cold_build_does(content: Path, tmp_p
     _build(content, tmp_path / "cold.sqlite")
     tables = {}
     for name in ("incremental", "cold"):
-        with sqlite3.connect(tmp_path / f"{name}.sqlite") as conn:
+        with closing(sqlite3.connect(tmp_path / f"{name}.sqlite")) as conn:
             # Rows are numbered differently; what they hold must not differ.
             tables[name] = tuple(
                 list(conn.execute(sql))
