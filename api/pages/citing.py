@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from briefs.citations import Citation, cite_range
 from briefs.model import Brief, Element
-from briefs.textfragment import fragment, widen_to_words
+from briefs.textfragment import encode_part, fragment, widen_to_words
 from schemas import urls
 
 QUOTE_WORDS = 40
@@ -46,6 +46,14 @@ def cite_quote(citation: Citation, committed: dict[int, str], quote: str | None 
     page = urls.brief_page(brief.id, brief.version)
     link = urls.absolute(page + fragment(anchor, brief.text, citation.start, citation.end))
     return Cite(quote or citation.exact, brief.title, version_label(brief, committed), link)
+
+
+def cite_title(brief: Brief, anchor: str | None, title: str, committed: dict[int, str]) -> Cite:
+    """The citation of a title that matched a search where no text did: the title is the quote, and the
+    permalink's text fragment finds the heading that shows it."""
+    page = urls.brief_page(brief.id, brief.version)
+    link = urls.absolute(f"{page}#{anchor or ''}:~:text={encode_part(title)}")
+    return Cite(title, brief.title, version_label(brief, committed), link)
 
 
 def cite_element(brief: Brief, element: Element, committed: dict[int, str]) -> Cite:

@@ -13,7 +13,7 @@ from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
 
 from api.pages import metadata
-from api.pages.citing import Cite, cite_element, cite_quote, context_quote
+from api.pages.citing import Cite, cite_element, cite_quote, cite_title, context_quote
 from api.pages.markup import rewrite_section
 from api.paging import page_of
 from api.search import search_page
@@ -221,13 +221,23 @@ def _cited(citations: Iterable[Citation | None], dumped: Iterable[Any]) -> Itera
     """Each dumped item with the Cite control of its citation and the quote in context."""
     committed: dict[str, dict[int, str]] = {}
     for citation, item in zip(citations, dumped, strict=True):
+        brief_id = citation.brief.id if citation else item["brief_id"]
+        if brief_id not in committed:
+            committed[brief_id] = _committed(brief_id)
         if citation is None:
-            yield item, None, ""
+            yield item, _title_cite(item, committed[brief_id]), ""
             continue
-        if citation.brief.id not in committed:
-            committed[citation.brief.id] = _committed(citation.brief.id)
         quote = context_quote(citation)
-        yield item, cite_quote(citation, committed[citation.brief.id], quote), quote
+        yield item, cite_quote(citation, committed[brief_id], quote), quote
+
+
+def _title_cite(hit: dict[str, Any], committed: dict[int, str]) -> Cite | None:
+    """A search hit whose title alone matched is cited by that title (a brief hit by its title too)."""
+    brief = reader().brief(hit["brief_id"])
+    title = hit.get("title") or (brief.title if brief else None)
+    if brief is None or not title:
+        return None
+    return cite_title(brief, hit.get("element_id") or hit.get("section_id"), title, committed)
 
 
 def _with_brief(quote: PinnedQuote | None) -> Citation | None:

@@ -222,6 +222,16 @@ def test_search_shows_highlights_facets_as_filters_and_a_suggestion(client: Flas
     assert 'Did you mean <a href="/search?q=demarcation">demarcation</a>?' in typo
 
 
+def test_a_hit_whose_title_alone_matched_is_cited_by_its_title(client: FlaskClient) -> None:
+    hits = client.get("/v1/search?q=Folded").get_json()["items"]
+    hit = next(h for h in hits if h["citation"] is None)  # a scenario's title matched; no text did
+    html = client.get("/search?q=Folded", headers=HTML_ACCEPT).get_data(as_text=True)
+    item = html.split(f'href="{hit["html_url"]}"', 1)[1].split("</li>", 1)[0]
+    assert '<summary>Cite<span class="visually-hidden"> this passage</span></summary>' in item
+    assert f"“{hit['title']}”" in item and "— <cite>After Sochi" in item
+    assert f"/versions/1#{hit['element_id']}:~:text=Folded%20" in item
+
+
 @pytest.mark.parametrize(
     ("path", "status", "words"),
     [
