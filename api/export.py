@@ -30,7 +30,7 @@ from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from api.rest import CORS_HEADERS, SECURITY_HEADERS
+from api.headers import CORS_HEADERS, SECURITY_HEADERS
 from briefs.reader import Artifact
 from briefs.responses import StoredResponse
 

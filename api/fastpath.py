@@ -33,10 +33,10 @@ from werkzeug.datastructures import Accept, MIMEAccept
 from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header, parse_etags
 
 from api.cache import Key
+from api.headers import CORS_HEADERS, CSV, JSON, PAGE_CSP, PROBLEM_JSON, SECURITY_HEADERS
 from api.limits import ClientLimit, Verdict
 from api.logs import _ACCEPTED_REQUEST_ID, log_access, new_request_id
 from api.pages.views import is_page_path
-from api.rest import CORS_HEADERS, CSV, JSON, PAGE_CSP, PROBLEM_JSON, SECURITY_HEADERS
 from api.store import EXTENSION, ArtifactStore
 from briefs.responses import StoredResponse
 
@@ -157,7 +157,7 @@ class FastPath:
 
     @staticmethod
     def _too_many(verdict: Verdict, path: str) -> tuple[int, list[tuple[str, str]], list[bytes]]:
-        """The problem :meth:`api.rest.Api.handle_http_exception` makes of Flask-Limiter's 429."""
+        """The problem :func:`api.problems.problem_response` makes of Flask-Limiter's 429."""
         problem = {
             "type": "about:blank", "title": HTTP_STATUS_CODES[429], "status": 429,
             "detail": f"Rate limit exceeded ({verdict.breached}); retry after the seconds given in Retry-After.",

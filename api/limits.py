@@ -18,7 +18,7 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
 
-from api.rest import abort
+from api.problems import abort
 
 UNLIMITED_ENDPOINTS = ("health.Health", "health.Readiness")
 """Probes are never rate limited: a load balancer must always reach them."""

@@ -26,7 +26,7 @@ from schemas.briefs import ELEMENT_SCHEMAS, BriefSummarySchema, SectionSchema, e
 from schemas.paging import PER_PAGE_DEFAULT, PaginationSchema
 
 JSON_HEADERS = (("Content-Type", "application/json"), ("Cache-Control", "public, max-age=60"))
-"""Headers of every stored JSON resource (see api.rest.CACHE_CONTROL)."""
+"""Headers of every stored JSON resource (see api.headers.CACHE_CONTROL)."""
 
 
 def render_json(data: Any) -> bytes:

@@ -1,116 +1,31 @@
-"""flask-smorest, customised once: problem+json errors, the paging envelope with
-its Link header, ETag and 304, Cache-Control, CORS, strict query parameters,
-named enum components and the conventions documented on every operation.
+"""flask-smorest, customised once: the request hooks that apply the HTTP conventions (responses stored
+and answered from the cache with ETag, 304 and gzip; unknown query parameters refused; Cache-Control,
+CORS and security headers), the paging envelope with its Link header, and the Blueprint that documents
+them on every operation. The conventions themselves are split by concern, as flask-smorest splits its
+mixins: :mod:`api.headers`, :mod:`api.problems`, :mod:`api.spec` and :mod:`api.csvout`.
 
 Views never build error bodies or headers; they look up, abort or return.
 """
 
 from __future__ import annotations
 
-import csv
-import http
-import io
-import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import flask
 import flask_smorest
-from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from flask import Response, g, request
 from flask.views import MethodView
-from marshmallow import fields
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from api.cache import cache_key, freeze, serve
+from api.headers import CACHE_CONTROL, CORS_HEADERS, CSV, DOCS_CSP, JSON, PAGE_CSP, SECURITY_HEADERS
 from api.paging import page_of
+from api.problems import problem_response, register_problem_responses
+from api.spec import Plugin, document_conventions
 from api.store import current
-from schemas.enums import NamedEnum
 from schemas.problems import ProblemSchema
-
-log = logging.getLogger(__name__)
-
-PROBLEM_JSON = "application/problem+json"
-JSON = "application/json"
-CSV = "text/csv"
-CACHE_CONTROL = "public, max-age=60"
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, Accept-Encoding, If-None-Match, X-Request-ID",
-    "Access-Control-Expose-Headers": "ETag, Link, Cache-Control, Retry-After, X-Content-Version, X-Request-ID",
-}
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-}
-PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-"""The reader pages (api/pages) load their script and style files from this server only: no inline script
-or style. Their JSON-LD is a data block, which a browser never runs, so script-src does not apply to it."""
-DOCS_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
-"""/docs runs Swagger UI 5 from same-origin files only: no inline script or style, no eval
-(its inline styles are set through the DOM, which style-src does not govern)."""
-_DOCUMENTED_STATUS = {
-    http.HTTPStatus(413): ("REQUEST_ENTITY_TOO_LARGE", "Request Entity Too Large"),
-    http.HTTPStatus(414): ("REQUEST_URI_TOO_LONG", "Request-URI Too Long"),
-    http.HTTPStatus(416): ("REQUESTED_RANGE_NOT_SATISFIABLE", "Requested Range Not Satisfiable"),
-    http.HTTPStatus(422): ("UNPROCESSABLE_ENTITY", "Unprocessable Entity"),
-}
-"""The response components keep the names and phrases Python 3.11 gives these statuses:
-Python 3.13 renamed them (RFC 9110, e.g. ``UNPROCESSABLE_CONTENT``), and the document, which
-operations reference by name, must be the same whichever Python serves it."""
-_HEADER_DOCS = {
-    "ETag": {"description": "Strong entity tag of the representation.", "schema": {"type": "string"}},
-    "Cache-Control": {"description": f"Caching policy, e.g. '{CACHE_CONTROL}'.", "schema": {"type": "string"}},
-    "Link": {
-        "description": "RFC 8288 links to the first, prev, next and last pages.",
-        "schema": {"type": "string"},
-    },
-}
-
-
-def abort(status: int, detail: str) -> None:
-    """Stop the request with a problem+json answer."""
-    flask_smorest.abort(status, message=detail)
-
-
-def reject_parameter(location: str, name: str, message: str) -> None:
-    """Stop the request with a 422 problem naming one parameter (``location`` is query or path)."""
-    flask_smorest.abort(422, message=f"Invalid '{name}': {message}", errors={location: {name: [message]}})
-
-
-class _Converter(OpenAPIConverter):
-    """Documents :class:`NamedEnum` fields as references to one component per enum,
-    and takes a schema's description from its docstring."""
-
-    def schema2jsonschema(self, schema: Any) -> dict[str, Any]:
-        jsonschema: dict[str, Any] = super().schema2jsonschema(schema)
-        doc = (type(schema) if not isinstance(schema, type) else schema).__doc__
-        if doc and "description" not in jsonschema:
-            jsonschema["description"] = " ".join(doc.strip().split("\n\n")[0].split())
-        return jsonschema
-
-    def field2property(self, field: fields.Field) -> dict[str, Any]:
-        if not isinstance(field, NamedEnum):
-            return super().field2property(field)  # type: ignore[no-any-return]
-        if field.component not in self.spec.components.schemas:
-            component = {"type": "string", "enum": list(field.values), "description": field.doc}
-            if field.names:
-                component["x-enum-varnames"] = list(field.names)
-            self.spec.components.schema(field.component, component=component)
-        ref = {"$ref": f"#/components/schemas/{field.component}"}
-        return {"anyOf": [ref, {"type": "null"}]} if field.allow_none else ref
-
-
-class _Plugin(MarshmallowPlugin):
-    Converter = _Converter
 
 
 class Api(flask_smorest.Api):
@@ -119,7 +34,7 @@ class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
 
     def __init__(self, app: flask.Flask | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("spec_kwargs", {})["marshmallow_plugin"] = _Plugin()
+        kwargs.setdefault("spec_kwargs", {})["marshmallow_plugin"] = Plugin()
         self._views: dict[tuple[str, str], _ViewInfo] = {}
         super().__init__(app, **kwargs)
 
@@ -133,18 +48,8 @@ class Api(flask_smorest.Api):
         app.after_request(self._apply_conventions)
 
     def _register_responses(self) -> None:
-        """Error responses (``NOT_FOUND``, ``UNPROCESSABLE_ENTITY``, …) as problem+json, registered lazily."""
-        self.spec.components.schema("Problem", schema=ProblemSchema)
-        problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-        for status in http.HTTPStatus:
-            if status >= 400:
-                # Every GET documents some of these, so they are always present.
-                lazy = status not in (404, 422, 429)
-                name, phrase = _DOCUMENTED_STATUS.get(status, (status.name, status.phrase))
-                self.spec.components.response(name, {"description": phrase, "content": problem}, lazy=lazy)
-        self.spec.components.response(
-            self.DEFAULT_ERROR_RESPONSE_NAME, {"description": "An error, as problem details.", "content": problem}
-        )
+        """Error responses as problem+json (api.problems)."""
+        register_problem_responses(self.spec, self.DEFAULT_ERROR_RESPONSE_NAME)
 
     def _register_etag_headers(self) -> None:
         """flask-smorest's ETag documentation is replaced by :meth:`Blueprint._document_conventions`."""
@@ -164,33 +69,8 @@ class Api(flask_smorest.Api):
     # -- errors -------------------------------------------------------------------
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
-        """Every error as RFC 9457 problem details, keeping werkzeug's headers (``Allow``)."""
-        status = error.code or 500
-        if isinstance(error, InternalServerError) and error.original_exception is not None:
-            log.error("unhandled error on %s %s", request.method, request.path, exc_info=error.original_exception)
-        data = getattr(error, "data", None) or {}
-        errors = _parameter_errors(data.get("errors") or data.get("messages"))
-        detail = data.get("message") or (error.description if status != 500 else "The server failed to answer.")
-        if status == 429:
-            detail = f"Rate limit exceeded ({error.description}); retry after the seconds given in Retry-After."
-        if errors and "message" not in data:
-            detail = "Invalid " + "; ".join(f"'{e['name']}': {' '.join(e['messages'])}" for e in errors)
-        problem: dict[str, Any] = {
-            "type": "about:blank", "title": error.name, "status": status,
-            "detail": detail, "instance": request.path,
-        }  # fmt: skip
-        if errors:
-            problem["errors"] = errors
-        from api.pages import render_problem  # noqa: PLC0415 - the pages import the views, which import this module
-
-        response = render_problem(problem) or flask.current_app.response_class(
-            flask.json.dumps(problem), status=status, mimetype=PROBLEM_JSON
-        )
-        for name, value in error.get_headers():
-            if name.lower() != "content-type":
-                response.headers[name] = value
-        response.headers.update(data.get("headers") or {})
-        return response
+        """Every error as problem details (api.problems)."""
+        return problem_response(error)
 
     # -- request hooks -----------------------------------------------------------
 
@@ -284,58 +164,12 @@ def _describe_view(endpoint: str | None, method: str) -> _ViewInfo:
     return _ViewInfo(frozenset(names), bool(doc.get("paginated")), bool(doc.get("uncached")))
 
 
-def _parameter_errors(messages: Any) -> list[dict[str, Any]]:
-    """webargs' ``{location: {name: [message]}}`` as a list of named parameter errors."""
-    if not isinstance(messages, dict):
-        return []
-    errors = []
-    for location, by_name in messages.items():
-        if not isinstance(by_name, dict):
-            continue
-        for name, texts in by_name.items():
-            if isinstance(texts, dict):  # a list parameter (facets=a,b) reports each item by its index
-                listed = [f"item {index + 1}: {text}" for index, item in sorted(texts.items()) for text in item]
-            else:
-                listed = texts if isinstance(texts, list) else [texts]
-            errors.append({"name": name, "in": location, "messages": [str(t) for t in listed]})
-    return errors
-
-
 class Blueprint(flask_smorest.Blueprint):
     """A resource family; every GET is documented with ETag, 304, CORS and problem responses."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._prepare_doc_cbks.append(self._document_conventions)
-
-    @staticmethod
-    def _document_conventions(
-        doc: dict[str, Any], doc_info: dict[str, Any], *, method: str, **_: Any
-    ) -> dict[str, Any]:
-        if method != "get":
-            return doc
-        responses = doc.setdefault("responses", {})
-        headers = {"ETag": _HEADER_DOCS["ETag"], "Cache-Control": _HEADER_DOCS["Cache-Control"]}
-        if doc_info.get("paginated"):
-            headers["Link"] = _HEADER_DOCS["Link"]
-        for status, response in responses.items():
-            if str(status).startswith("2"):
-                response.setdefault("headers", {}).update(headers)
-        responses["304"] = {
-            "description": "Not Modified: the If-None-Match tag still matches.",
-            "headers": dict(headers),
-        }
-        # Any GET may meet an unknown or invalid query parameter, or the rate limit.
-        responses.setdefault("422", "UNPROCESSABLE_ENTITY")
-        responses.setdefault("429", "TOO_MANY_REQUESTS")
-        doc.setdefault("parameters", []).append(
-            {
-                "name": "If-None-Match", "in": "header", "required": False,
-                "description": "Answer 304 if the representation still has one of these entity tags (or '*').",
-                "schema": {"type": "string"},
-            }
-        )  # fmt: skip
-        return doc
+        self._prepare_doc_cbks.append(document_conventions)
 
     def csv(self, view: Any) -> Any:
         """Document that a collection also answers ``text/csv``, one row per item."""
@@ -355,28 +189,10 @@ class Blueprint(flask_smorest.Blueprint):
         return view
 
 
-def wants_csv(response_format: str | None) -> bool:
-    """True when ``format=csv`` is asked, or the Accept header prefers text/csv to JSON."""
-    if response_format:
-        return response_format == "csv"
-    return request.accept_mimetypes.best_match([JSON, CSV], default=JSON) == CSV
-
-
-def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], name: str) -> Response:
-    """A UTF-8 CSV document with a header row and one row per item."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    response = flask.current_app.response_class(buffer.getvalue(), mimetype=CSV)
-    response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
-    return response
-
-
 def paginate(items: Sequence[Any], page: int, per_page: int) -> dict[str, Any]:
     """One page of ``items`` as the envelope; its RFC 8288 Link header goes on the response."""
     envelope, g.link_header = page_of(items, page, per_page, request.path, request.args.to_dict())
     return envelope
 
 
-__all__ = ["Api", "Blueprint", "MethodView", "abort", "csv_response", "paginate", "wants_csv"]
+__all__ = ["Api", "Blueprint", "MethodView", "paginate"]

@@ -2,7 +2,7 @@
 share, rendered by Jinja2 from the same artifact and the same wire schemas as the JSON.
 
 Pages follow the API's conventions (api/rest.py): each answer is stored once per content version with a
-strong ETag (304, gzip), ``Cache-Control``, a strict CSP (:data:`api.rest.PAGE_CSP`), unknown query parameters are
+strong ETag (304, gzip), ``Cache-Control``, a strict CSP (:data:`api.headers.PAGE_CSP`), unknown query parameters are
 a 422, and errors are HTML pages with the status the API gives (:func:`render_problem`).
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 import flask
 from flask import render_template, request
 
+from api.headers import JSON, PROBLEM_JSON
 from api.pages import views
 
 HTML = "text/html"
@@ -24,8 +25,6 @@ views.register(blp)
 def wants_html_problem() -> bool:
     """Whether an error is answered as a page: on a page path unless the client prefers JSON, and on any
     other path outside the API when the client prefers HTML (a browser)."""
-    from api.rest import JSON, PROBLEM_JSON  # noqa: PLC0415 - rest imports this module's caller
-
     accept = request.accept_mimetypes
     html, json = accept[HTML], max(accept[JSON], accept[PROBLEM_JSON])
     if request.blueprint == "pages" or (request.endpoint is None and views.is_page_path(request.path)):

@@ -187,7 +187,7 @@ def versions(brief_id: str) -> flask.Response:
 @accepts(ChangesQuerySchema)
 def changes(brief_id: str, version: str) -> flask.Response:
     """What changed in a version, word by word."""
-    from api.rest import reject_parameter  # noqa: PLC0415 - api.rest imports this package
+    from api.problems import reject_parameter  # noqa: PLC0415 - api.problems imports this package
 
     from_ = _query(ChangesQuerySchema).get("from_")
     newer = find_version(brief_id, version)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from api.rest import Blueprint, MethodView, abort, csv_response, paginate, wants_csv
+from api.csvout import csv_response, wants_csv
+from api.problems import abort
+from api.rest import Blueprint, MethodView, paginate
 from api.store import reader
 from briefs.lookups import ActorEntry
 from schemas import urls

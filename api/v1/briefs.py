@@ -8,7 +8,8 @@ from typing import Any
 from flask import g
 
 from api.paging import version_links
-from api.rest import Blueprint, MethodView, abort, paginate
+from api.problems import abort
+from api.rest import Blueprint, MethodView, paginate
 from api.search import list_facets, with_match
 from api.store import reader
 from briefs.blocks import BLOCK_TYPES, BlockType

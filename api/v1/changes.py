@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 import flask
 
-from api.rest import Blueprint, MethodView, abort, reject_parameter
+from api.problems import abort, reject_parameter
+from api.rest import Blueprint, MethodView
 from api.store import reader
 from schemas import urls
 from schemas.queries import ChangesFeedQuerySchema

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from api.rest import Blueprint, MethodView, csv_response, paginate, wants_csv
+from api.csvout import csv_response, wants_csv
+from api.rest import Blueprint, MethodView, paginate
 from api.search import list_facets, with_match
 from api.store import reader
 from briefs.model import Element

@@ -11,7 +11,8 @@ from marshmallow import Schema
 from werkzeug.routing import BaseConverter
 
 from api.paging import version_links
-from api.rest import Blueprint, MethodView, abort, paginate, reject_parameter
+from api.problems import abort, reject_parameter
+from api.rest import Blueprint, MethodView, paginate
 from api.store import reader
 from briefs.blocks import BLOCK_TYPES, BlockType
 from briefs.diff import diff_briefs
