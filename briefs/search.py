@@ -21,17 +21,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 import re
 import sqlite3
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from briefs import query as reading_
 from briefs.citations import PinnedQuote
+from briefs.connections import Connect, ThreadConnections
 from briefs.expressions import REFS_COLUMN, read_words
 from briefs.hit_citations import cite_hits
 from briefs.index import (
@@ -142,17 +141,6 @@ class Selection:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-class _Connections(threading.local):
-    """One read-only connection per thread, remembered with the process that opened it."""
-
-    pid: int = -1
-    conn: sqlite3.Connection | None = None
-
-
-Connect = Callable[[], sqlite3.Connection]
-"""Opens a new read-only connection to a database that holds the index tables."""
-
-
 class SearchIndex:
     """A full-text index: the tables of :mod:`briefs.index` in a database, only searched here.
 
@@ -177,9 +165,7 @@ class SearchIndex:
             finally:
                 conn.close()
             connect = partial(_deserialize, image)
-        self._connect = connect
-        self._local = _Connections()
-        self._inherited: list[sqlite3.Connection] = []
+        self._connections = ThreadConnections(connect)
         self.names = EntityNames(entities if entities is not None else (corpus.entities if corpus else None))
         """Every name and alias a query may use."""
         self._suggester = Suggester(self._connection, self.names)
@@ -300,15 +286,7 @@ class SearchIndex:
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""
-        local = self._local
-        if local.conn is None or local.pid != os.getpid():
-            if local.conn is not None:
-                # SQLite connections must not cross fork(): one inherited from the parent is
-                # neither used nor closed, only kept from the garbage collector.
-                self._inherited.append(local.conn)
-            local.conn = self._connect()
-            local.pid = os.getpid()
-        return local.conn
+        return self._connections.get()
 
 
 def _deserialize(image: bytes) -> sqlite3.Connection:
