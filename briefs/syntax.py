@@ -7,7 +7,7 @@ Each syntax extension is a small plugin; rendering HTML is a separate step.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -107,9 +107,15 @@ def read_span_attributes(src: str, pos: int) -> tuple[int, dict[str, str]] | Non
         except ParseError:
             return None
         return pos + end, parsed
+    return match.end() - 1, _collect(_SPAN_ITEM.finditer(src, pos + 1, match.end() - 1))
+
+
+def _collect(items: Iterable[re.Match[str]]) -> dict[str, str]:
+    """The attributes of matches whose groups are a class, an id, a key with its quoted or bare value:
+    classes joined by spaces, as mdit-py-plugins gives them, and ``\\"`` in a quoted value read as ``"``."""
     attrs: dict[str, str] = {}
     classes = []
-    for item in _SPAN_ITEM.finditer(src, pos + 1, match.end() - 1):
+    for item in items:
         class_name, identifier, key, quoted, bare = item.groups()
         if class_name is not None:
             classes.append(class_name)
@@ -118,10 +124,10 @@ def read_span_attributes(src: str, pos: int) -> tuple[int, dict[str, str]] | Non
         elif key == "class":
             classes.append(quoted if quoted is not None else bare)
         else:
-            attrs[key] = quoted if quoted is not None else bare
+            attrs[key] = (quoted if quoted is not None else bare).replace('\\"', '"')
     if classes:
         attrs["class"] = " ".join(classes)
-    return match.end() - 1, attrs
+    return attrs
 
 
 def _span_rule(state: StateInline, silent: bool) -> bool:
@@ -211,21 +217,7 @@ def _parse_simple(text: str) -> dict[str, str] | None:
     character-by-character parser; None sends anything else to it."""
     if _SIMPLE_ATTRS.fullmatch(text) is None:
         return None
-    attrs: dict[str, str] = {}
-    classes = []
-    for match in _ONE_ATTR.finditer(text):
-        class_name, identifier, key, quoted, bare = match.groups()
-        if class_name is not None:
-            classes.append(class_name)
-        elif identifier is not None:
-            attrs["id"] = identifier
-        elif key == "class":
-            classes.append(quoted if quoted is not None else bare)
-        else:
-            attrs[key] = (quoted if quoted is not None else bare).replace('\\"', '"')
-    if classes:
-        attrs["class"] = " ".join(classes)
-    return attrs
+    return _collect(_ONE_ATTR.finditer(text))
 
 
 def parse_attributes(text: str) -> dict[str, str] | None:
