@@ -32,11 +32,17 @@ def pinned(brief_id: str, version: int) -> Iterator[None]:
         _pinned.reset(token)
 
 
+def _version_of(brief_id: str, version: int | None) -> int | None:
+    """``version``, else the version :func:`pinned` holds for this brief, else None (the brief as it is now)."""
+    if version is not None:
+        return version
+    pin = _pinned.get()
+    return pin[1] if pin is not None and pin[0] == brief_id else None
+
+
 def brief_url(brief_id: str, version: int | None = None) -> str:
     """``/v1/briefs/{brief_id}``, or ``.../versions/{version}`` when pinned (explicitly, or by :func:`pinned`)."""
-    if version is None:
-        pin = _pinned.get()
-        version = pin[1] if pin is not None and pin[0] == brief_id else None
+    version = _version_of(brief_id, version)
     return f"{BRIEFS}/{brief_id}" if version is None else version_url(brief_id, version)
 
 
@@ -114,9 +120,7 @@ def absolute(page_path: str) -> str:
 
 def brief_page(brief_id: str, version: int | None = None) -> str:
     """``/briefs/{brief_id}``, or ``.../versions/{version}`` when pinned (explicitly, or by :func:`pinned`)."""
-    if version is None:
-        pin = _pinned.get()
-        version = pin[1] if pin is not None and pin[0] == brief_id else None
+    version = _version_of(brief_id, version)
     return f"/briefs/{brief_id}" if version is None else version_page(brief_id, version)
 
 
