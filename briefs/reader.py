@@ -313,25 +313,8 @@ class Artifact:
 
     def version_brief(self, brief_id: str, version: int) -> Brief | None:
         """A brief as it was at one version (its ``version`` field says which), or None."""
-        key = f"{brief_id}@{version}"
-        with self._lock:
-            cached = self._briefs.get(key)
-            if cached is not None:
-                self._briefs.move_to_end(key)
-                return cached
-        row = (
-            self._conn()
-            .execute("SELECT model FROM versions WHERE brief_id = ? AND version = ?", (brief_id, version))
-            .fetchone()
-        )
-        if row is None:
-            return None
-        brief = artifact.unpickle_brief(row[0])
-        with self._lock:
-            self._briefs[key] = brief
-            while len(self._briefs) > BRIEF_CACHE_SIZE:
-                self._briefs.popitem(last=False)
-        return brief
+        sql = "SELECT model FROM versions WHERE brief_id = ? AND version = ?"
+        return self._unpickled(f"{brief_id}@{version}", sql, (brief_id, version))
 
     def withdrawn(self, brief_id: str) -> int | None:
         """The last version of a brief whose file a commit deleted, or None if it is not withdrawn."""
