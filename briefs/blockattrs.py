@@ -1,121 +1,150 @@
 """A fenced div's attributes checked against the block-type table, and the
-frozen element built when the div closes."""
+frozen element built when the div closes.
+
+Its functions read explicit inputs (the error sink, the entities, the enclosing
+block, the ordinals and ids seen so far) and return what they found; the walker
+alone keeps and updates that state.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown_it.token import Token
 
 from briefs.blocks import BLOCK_TYPES, KNOWN_TYPES, SECTION, BlockType
 from briefs.drafts import NO_CHUNK, BlockDraft
-from briefs.errors import line_span
+from briefs.errors import ErrorSink, line_span
 from briefs.fields import SLUG_RULE, is_slug
-from briefs.model import Element, Expectation, SourceLines
+from briefs.model import Element, Entities, Expectation, SourceLines
 from briefs.syntax import parse_attributes
 
 _TRAILING_COLONS = re.compile(r"\s*:+\s*$")
 
-if TYPE_CHECKING:
-    from briefs.walker import Walker
+
+@dataclass(frozen=True, slots=True)
+class OpenedBlock:
+    """A fenced div's opening fence, read: its draft, and what the walker records of it."""
+
+    draft: BlockDraft
+    """The block; ``valid`` only if its opening has no error."""
+    counted: str | None
+    """The section-level block type whose count becomes ``draft.ordinal``, if any."""
+    claimed_id: str | None
+    """The id the block takes, usable or not: a later block may not reuse it."""
+    rendered: dict[str, str | int | float] | None
+    """The div's attributes in the HTML (as markdown-it's ``Token.attrs``), if the block is
+    usable: its class and id, so that it renders as ``<div class="<type>" id="<id>">``."""
 
 
-def read_block(walker: Walker, index: int, token: Token) -> BlockDraft:
-    """Check the opening fence of a div; the draft is ``valid`` only if it has no error.
+def read_block(
+    token: Token,
+    index: int,
+    *,
+    parent: BlockDraft | None,
+    ordinals: Mapping[str, int],
+    block_lines: Mapping[str, int],
+    entities: Entities,
+    sink: ErrorSink,
+) -> OpenedBlock:
+    """Check the opening fence of a div, the ``index``-th token.
 
-    A usable div renders as ``<div class="<type>" id="<id>">``; other attributes are not rendered.
+    :param parent: the innermost open block, if any
+    :param ordinals: per section-level block type, how many were opened so far
+    :param block_lines: the line of each block id taken so far
     """
     line = line_span(token)[0]
     draft = BlockDraft(line_start=line, first_token=index, first_chunk=NO_CHUNK, last_chunk=0)
-    attrs = _read_fence_attributes(walker, token.info.strip(), line)
+    attrs = _read_fence_attributes(sink, token.info.strip(), line)
     if attrs is None:
-        return draft
+        return OpenedBlock(draft, None, None, None)
     classes = attrs.pop("class", "").split()
     explicit_id = attrs.pop("id", None)
     draft.attrs = attrs
     draft.type_name = classes[0] if classes else "untyped"
-    block_type = _read_type(walker, classes, line)
+    block_type = _read_type(sink, classes, line)
     if block_type is None:
-        return draft
+        return OpenedBlock(draft, None, None, None)
     draft.type = block_type
-    parent = walker.blocks[-1] if walker.blocks else None
-    attributes_ok = _check_attributes(walker, block_type, attrs, line)
-    parent_ok = _check_parent(walker, block_type, parent, line)
+    attributes_ok = _check_attributes(sink, entities, block_type, attrs, line)
+    parent_ok = _check_parent(sink, block_type, parent, line)
+    counted = None
     if block_type.parent == SECTION:
-        walker.ordinals[block_type.name] = draft.ordinal = walker.ordinals.get(block_type.name, 0) + 1
+        counted = block_type.name
+        draft.ordinal = ordinals.get(block_type.name, 0) + 1
         auto_id = f"{block_type.name}-{draft.ordinal}"
     else:
         draft.ordinal = len(parent.scenarios) + 1 if parent else 1
         auto_id = f"{parent.id if parent else block_type.parent}-{block_type.name}-{draft.ordinal}"
     draft.id = explicit_id if explicit_id is not None else auto_id
     # An id made from a broken parent's would only add a false error to the parent check's.
-    id_ok = (parent_ok or explicit_id is not None) and _check_id(walker, draft.id, line)
-    if attributes_ok and parent_ok and id_ok:
-        draft.valid = True
-        token.attrs = {"class": block_type.name, "id": draft.id}
-    return draft
+    id_ok = (parent_ok or explicit_id is not None) and _check_id(sink, block_lines, draft.id, line)
+    claimed_id = draft.id if id_ok else None
+    if not (attributes_ok and parent_ok and id_ok):
+        return OpenedBlock(draft, counted, claimed_id, None)
+    draft.valid = True
+    return OpenedBlock(draft, counted, claimed_id, {"class": block_type.name, "id": draft.id})
 
 
-def _read_fence_attributes(walker: Walker, info: str, line: int) -> dict[str, str] | None:
+def _read_fence_attributes(sink: ErrorSink, info: str, line: int) -> dict[str, str] | None:
     info = _TRAILING_COLONS.sub("", info)  # Pandoc allows '::: {.factor} :::'
     if info.startswith("{"):
         attrs = parse_attributes(info)
         if attrs is None:
-            walker.sink.add(line, f'cannot read the attributes {info}: write them as {{.type #id key="value"}}')
+            sink.add(line, f'cannot read the attributes {info}: write them as {{.type #id key="value"}}')
         return attrs
     words = info.split()
     if len(words) != 1:
-        walker.sink.add(line, f"a fence is followed by one word or by {{...}} attributes, not '{info}'")
+        sink.add(line, f"a fence is followed by one word or by {{...}} attributes, not '{info}'")
         return None
     return {"class": words[0]}
 
 
-def _read_type(walker: Walker, classes: list[str], line: int) -> BlockType | None:
+def _read_type(sink: ErrorSink, classes: list[str], line: int) -> BlockType | None:
     if not classes:
-        walker.sink.add(
-            line, f"a fenced div needs its type as first class, e.g. '::: {{.factor}}' (known: {KNOWN_TYPES})"
-        )
+        sink.add(line, f"a fenced div needs its type as first class, e.g. '::: {{.factor}}' (known: {KNOWN_TYPES})")
         return None
     block_type = BLOCK_TYPES.get(classes[0])
     if block_type is None:
-        walker.sink.add(line, f"unknown block type '{classes[0]}' (known: {KNOWN_TYPES})")
+        sink.add(line, f"unknown block type '{classes[0]}' (known: {KNOWN_TYPES})")
         return None
     for extra in classes[1:]:
-        walker.sink.add(line, f"extra class '.{extra}' on {a(block_type.name)} block: a block has one class, its type")
+        sink.add(line, f"extra class '.{extra}' on {a(block_type.name)} block: a block has one class, its type")
     return block_type
 
 
-def _check_attributes(walker: Walker, block_type: BlockType, attrs: dict[str, str], line: int) -> bool:
+def _check_attributes(
+    sink: ErrorSink, entities: Entities, block_type: BlockType, attrs: dict[str, str], line: int
+) -> bool:
     ok = True
     known = ", ".join(sorted({"id", *block_type.attributes}))
     for key, value in attrs.items():
         if key not in block_type.attributes:
-            walker.sink.add(line, f"unknown attribute '{key}' on {a(block_type.name)} block (known: {known})")
+            sink.add(line, f"unknown attribute '{key}' on {a(block_type.name)} block (known: {known})")
             ok = False
         elif key in ("priority-for", "actor"):
             for actor_id in value.split():
-                if actor_id not in walker.entities.actors:
-                    walker.sink.add(line, f"'{key}' names unknown actor '{actor_id}'")
+                if actor_id not in entities.actors:
+                    sink.add(line, f"'{key}' names unknown actor '{actor_id}'")
                     ok = False
     if "actor" in attrs and len(attrs["actor"].split()) != 1:
-        walker.sink.add(line, "'actor' names exactly one actor id")
+        sink.add(line, "'actor' names exactly one actor id")
         ok = False
     return ok
 
 
-def _check_parent(walker: Walker, block_type: BlockType, parent: BlockDraft | None, line: int) -> bool:
+def _check_parent(sink: ErrorSink, block_type: BlockType, parent: BlockDraft | None, line: int) -> bool:
     if block_type.parent == SECTION and parent is not None:
-        walker.sink.add(
+        sink.add(
             line, f"{a(block_type.name)} block must stand directly in a section, not inside {a(parent.type_name)} block"
         )
         return False
     if block_type.parent != SECTION and (parent is None or parent.type_name != block_type.parent):
         where = f"inside {a(parent.type_name)} block" if parent else "directly in a section"
-        walker.sink.add(
-            line, f"{a(block_type.name)} must stand directly inside {a(block_type.parent)} block, not {where}"
-        )
+        sink.add(line, f"{a(block_type.name)} must stand directly inside {a(block_type.parent)} block, not {where}")
         return False
     return True
 
@@ -125,15 +154,14 @@ def a(noun: str) -> str:
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
-def _check_id(walker: Walker, block_id: str, line: int) -> bool:
+def _check_id(sink: ErrorSink, block_lines: Mapping[str, int], block_id: str, line: int) -> bool:
     if not is_slug(block_id):
-        walker.sink.add(line, f"block id '{block_id}' is not a slug ({SLUG_RULE})")
+        sink.add(line, f"block id '{block_id}' is not a slug ({SLUG_RULE})")
         return False
-    first = walker.block_lines.get(block_id)
+    first = block_lines.get(block_id)
     if first is not None:
-        walker.sink.add(line, f"duplicate id '{block_id}' (first used on line {first})")
+        sink.add(line, f"duplicate id '{block_id}' (first used on line {first})")
         return False
-    walker.block_lines[block_id] = line
     return True
 
 
@@ -182,16 +210,28 @@ def inner_html(html: str, opening_tag: str) -> str:
         position = close + 6
 
 
-def build_element(walker: Walker, draft: BlockDraft) -> PendingElement:
-    """Everything of a block whose closing fence was just read, but its HTML."""
-    assert draft.type is not None and walker.section is not None
-    opening = walker.tokens[draft.first_token]
-    text, start = walker.text_of(draft)
+def build_element(
+    draft: BlockDraft,
+    text: str,
+    start: int,
+    *,
+    source: SourceLines,
+    brief_id: str,
+    section_id: str,
+    parent: BlockDraft | None,
+) -> PendingElement:
+    """Everything of a block whose closing fence was just read, but its HTML.
+
+    :param text: the block's plain text, and ``start`` its offset in the brief
+    :param source: the block's lines, its fences included
+    :param parent: the innermost block still open around it, if any
+    """
+    assert draft.type is not None
     fields: dict[str, Any] = {
-        "id": draft.id, "type": draft.type.name, "brief_id": walker.brief_id,
-        "section_id": walker.section.id, "ordinal": draft.ordinal,
+        "id": draft.id, "type": draft.type.name, "brief_id": brief_id,
+        "section_id": section_id, "ordinal": draft.ordinal,
         "title": draft.attrs.get("title") or None, "text": text, "mentions": draft.mentions(),
-        "source": SourceLines(walker.path, *line_span(opening, fenced=True)), "start": start,
+        "source": source, "start": start,
     }  # fmt: skip
     if draft.type.name == "expectation":
         fields.update(
@@ -199,7 +239,7 @@ def build_element(walker: Walker, draft: BlockDraft) -> PendingElement:
             priority_for=tuple(dict.fromkeys(draft.attrs.get("priority-for", "").split())),
         )
     elif draft.type.name == "scenario":
-        fields["expectation_id"] = walker.blocks[-1].id if walker.blocks else ""
+        fields["expectation_id"] = parent.id if parent else ""
     elif draft.type.name == "strategy-element":
         fields["actor"] = draft.attrs.get("actor") or None
     opening_tag = f'<div class="{draft.type.name}" id="{draft.id}">'

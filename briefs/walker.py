@@ -212,7 +212,17 @@ class Walker:
     # -- typed blocks -----------------------------------------------------------
 
     def _open_block(self, index: int, token: Token) -> None:
-        self.blocks.append(read_block(self, index, token))
+        opened = read_block(
+            token, index, parent=self.blocks[-1] if self.blocks else None, ordinals=self.ordinals,
+            block_lines=self.block_lines, entities=self.entities, sink=self.sink,
+        )  # fmt: skip
+        if opened.counted is not None:
+            self.ordinals[opened.counted] = opened.draft.ordinal
+        if opened.claimed_id is not None:
+            self.block_lines[opened.claimed_id] = opened.draft.line_start
+        if opened.rendered is not None:
+            token.attrs = opened.rendered
+        self.blocks.append(opened.draft)
 
     def _close_block(self) -> None:
         if not self.blocks:
@@ -220,9 +230,14 @@ class Walker:
         draft = self.blocks.pop()
         if draft.type is None or not draft.valid or self.section is None:
             return
-        pending = build_element(self, draft)
+        parent = self.blocks[-1] if self.blocks else None
+        text, start = self.text_of(draft)
+        source = SourceLines(self.path, *line_span(self.tokens[draft.first_token], fenced=True))
+        pending = build_element(
+            draft, text, start, source=source, brief_id=self.brief_id, section_id=self.section.id, parent=parent
+        )
         self.pending.append(pending)
         if draft.type.parent == SECTION:
             self.section.elements.append(pending)
-        elif self.blocks:
-            self.blocks[-1].scenarios.append(pending)
+        elif parent is not None:
+            parent.scenarios.append(pending)
