@@ -47,3 +47,8 @@ def test_schemas_never_parse_markdown() -> None:
 def test_schemas_import_no_http_layer() -> None:
     for path in (ROOT / "schemas").glob("*.py"):
         assert not {n for n in _imports(path) if n.split(".")[0] in ("api", "flask_smorest")}, path.name
+
+
+def test_block_attributes_know_nothing_of_the_walker() -> None:
+    # The walker calls blockattrs and keeps the state; not even a TYPE_CHECKING import goes back.
+    assert "briefs.walker" not in _imports(ROOT / "briefs" / "blockattrs.py")
