@@ -17,6 +17,11 @@ them, for filters and facets:
   brief's blocks (as the artifact's ``elements`` table numbers them);
 - ``doc_refs``: the actors and events each row mentions, with the place of
   the first mention in the brief's text;
+- ``doc_actors`` and ``doc_events``: the same pairs as integers (``ref_keys``
+  numbers each actor and event), and ``doc_years``: each row's year of
+  publication as an integer: narrow tables that the facets of a search read
+  for every hit (at 10,000 briefs, about 15,000 (hit, actor) pairs for a
+  two-word query; joining and grouping them as strings cost a third more);
 - ``doc_pins``: for each brief row, what pins a citation of a hit to the
   brief's bytes: its file, SHA-256, revision and version, and where the
   indexed text differs from the brief's (``scrubbed``, JSON ``[[offset,
@@ -63,6 +68,10 @@ CREATE TABLE doc_facets(
     section_id TEXT, start INTEGER NOT NULL, end INTEGER NOT NULL, line_start INTEGER, line_end INTEGER
 );
 CREATE INDEX doc_facets_by_brief ON doc_facets(brief_id, position);
+CREATE TABLE ref_keys(key INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity_id TEXT NOT NULL, UNIQUE(kind, entity_id));
+CREATE TABLE doc_actors(doc INTEGER, key INTEGER, PRIMARY KEY(doc, key)) WITHOUT ROWID;
+CREATE TABLE doc_events(doc INTEGER, key INTEGER, PRIMARY KEY(doc, key)) WITHOUT ROWID;
+CREATE TABLE doc_years(doc INTEGER PRIMARY KEY, year INTEGER NOT NULL);
 CREATE TABLE doc_pins(
     doc INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, revision INTEGER NOT NULL, version INTEGER,
     scrubbed TEXT
@@ -135,6 +144,16 @@ def add_briefs(conn: sqlite3.Connection, briefs: Iterable[Brief], first: int) ->
     conn.executemany("INSERT INTO doc_facets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", facets)
     conn.executemany("INSERT INTO doc_pins VALUES (?, ?, ?, ?, ?, ?)", pins)
     conn.executemany("INSERT INTO doc_refs VALUES (?, ?, ?, ?, ?)", refs)
+    # Keys are numbered as entities are first met; a key outlives the rows that used it.
+    conn.executemany(
+        "INSERT OR IGNORE INTO ref_keys(kind, entity_id) VALUES (?, ?)", sorted({(ref[1], ref[2]) for ref in refs})
+    )
+    for kind in ("actor", "event"):
+        conn.executemany(
+            f"INSERT INTO doc_{kind}s SELECT ?, key FROM ref_keys WHERE kind = '{kind}' AND entity_id = ?",
+            [(ref[0], ref[2]) for ref in refs if ref[1] == kind],
+        )
+    conn.executemany("INSERT INTO doc_years VALUES (?, ?)", [(facet[0], int(facet[2][:4])) for facet in facets])
     conn.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", words)
     return number
 
@@ -156,6 +175,7 @@ def remove_rows(conn: sqlite3.Connection, first: int, end: int) -> None:
     )
     for table, column in (
         ("docs", "rowid"), ("brief_bodies", "doc"), ("doc_facets", "doc"), ("doc_refs", "doc"), ("doc_pins", "doc"),
+        ("doc_actors", "doc"), ("doc_events", "doc"), ("doc_years", "doc"),
     ):  # fmt: skip
         conn.execute(f"DELETE FROM {table} WHERE {column} >= ? AND {column} < ?", (low, high))
 
