@@ -47,11 +47,14 @@ _TYPE_NAMES = " ".join(f"WHEN {code} THEN '{name}'" for code, name in enumerate(
 _HITS = {  # sel(doc): rows of the full-text index
     "type": f"SELECT CASE sel.doc % {len(HIT_TYPES)} {_TYPE_NAMES} END AS value FROM sel",
     "brief": "SELECT f.brief_id AS value FROM sel JOIN doc_facets f ON f.doc = sel.doc",
-    "actor": "SELECT r.entity_id AS value FROM sel JOIN doc_refs r ON r.doc = sel.doc AND r.kind = 'actor'",
-    "event": "SELECT r.entity_id AS value FROM sel JOIN doc_refs r ON r.doc = sel.doc AND r.kind = 'event'",
+    # Integer keys, named only for the values listed (see _KEYED): grouping integers from narrow tables.
+    "actor": "SELECT r.key AS value FROM sel JOIN doc_actors r ON r.doc = sel.doc",
+    "event": "SELECT r.key AS value FROM sel JOIN doc_events r ON r.doc = sel.doc",
     "tag": "SELECT t.tag AS value FROM sel JOIN doc_facets f ON f.doc = sel.doc JOIN brief_tags t USING (brief_id)",
-    "year": "SELECT substr(f.published, 1, 4) AS value FROM sel JOIN doc_facets f ON f.doc = sel.doc",
+    "year": "SELECT y.year AS value FROM sel JOIN doc_years y ON y.doc = sel.doc",
 }
+_KEYED = {("hits", "actor"), ("hits", "event")}
+"""Facets whose values are keys of ``ref_keys``: listed by their entity id."""
 _BRIEFS = {  # sel(brief_id, published): briefs; their mentions are those of their row in the index
     "type": "SELECT 'brief' AS value FROM sel",
     "brief": "SELECT sel.brief_id AS value FROM sel",
@@ -101,10 +104,13 @@ def count_facets(
     parts = []
     for number, name in enumerate(wanted):
         ctes.append(f"c{number} AS MATERIALIZED (SELECT value, count(*) AS n FROM ({queries[name]}) GROUP BY value)")
-        parts.append(
-            f"SELECT * FROM (SELECT '{name}', value, n, (SELECT count(*) FROM c{number}) FROM c{number} "
-            f"ORDER BY n DESC, value LIMIT {MAX_VALUES})"
-        )
+        if (collection, name) in _KEYED:
+            # Ties go by entity id, as with the ids themselves: the keys are named before the sort.
+            ranked = (f"SELECT k.entity_id AS value, c.n AS n FROM c{number} c JOIN ref_keys k ON k.key = c.value "
+                      f"ORDER BY n DESC, value LIMIT {MAX_VALUES}")  # fmt: skip
+        else:
+            ranked = f"SELECT value, n FROM c{number} ORDER BY n DESC, value LIMIT {MAX_VALUES}"
+        parts.append(f"SELECT * FROM (SELECT '{name}', value, n, (SELECT count(*) FROM c{number}) FROM ({ranked}))")
     sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
     values: dict[str, list[FacetValue]] = {name: [] for name in wanted}
     totals = dict.fromkeys(wanted, 0)

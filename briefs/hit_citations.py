@@ -5,7 +5,7 @@ more than the search itself (and even unpickling only the brief's head and the
 block cost about 0.2 ms a model), so a citation is made of plain values that
 the index keeps: each row's section, span and file lines (``doc_facets``), each
 brief's file, SHA-256, revision and version (``doc_pins``), the quoted words
-from the brief row's text, and a block's type and id from its own row. The
+from the brief's text (``brief_bodies``), and a block's type and id from its own row. The
 citation shows exactly as the :class:`~briefs.citations.Citation` that
 :func:`briefs.citations.cite_match` makes from the whole brief: a test holds
 the two to the same output.
@@ -88,12 +88,11 @@ def cite_hits(conn: sqlite3.Connection, hits: Sequence[Matched]) -> list[PinnedQ
 
 def _briefs(conn: sqlite3.Connection, docs: set[int]) -> dict[int, tuple[str, str, str, int, int | None]]:
     """Each brief row's text, file, SHA-256, revision and version."""
-    # One lookup per row: FTS5 finds a row by "rowid = ?", but would scan for "rowid IN (subquery)".
     found = {}
     for doc in sorted(docs):
         text, path, sha256, revision, version, scrubbed = conn.execute(
-            "SELECT docs.text, p.path, p.sha256, p.revision, p.version, p.scrubbed FROM docs, doc_pins p "
-            "WHERE docs.rowid = ?1 AND p.doc = ?1", (doc,),
+            "SELECT b.text, p.path, p.sha256, p.revision, p.version, p.scrubbed FROM brief_bodies b, doc_pins p "
+            "WHERE b.doc = ?1 AND p.doc = ?1", (doc,),
         ).fetchone()  # fmt: skip
         found[doc] = (unscrub(text, scrubbed), path, sha256, revision, version)
     return found

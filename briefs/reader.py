@@ -43,14 +43,15 @@ MMAP_BYTES = 2**31
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SORT_COLUMNS = {"published": "published", "title": "title"}
 _MATCHING_BRIEFS = (
-    "id IN (SELECT f.brief_id FROM docs CROSS JOIN doc_facets f ON f.doc = docs.rowid "
-    f"WHERE docs MATCH :match AND docs.rowid % {len(HIT_TYPES)} = 0)"
+    "id IN (SELECT b.brief_id FROM brief_text CROSS JOIN brief_bodies b ON b.doc = brief_text.rowid "
+    "WHERE brief_text MATCH :match)"
 )
 _MATCHING_ELEMENTS = (
     "(brief_id, position) IN (SELECT f.brief_id, f.position FROM docs CROSS JOIN doc_facets f "
     f"ON f.doc = docs.rowid WHERE docs MATCH :match AND docs.rowid % {len(HIT_TYPES)} >= 2)"
 )
-"""Briefs, or blocks, whose own row of the full-text index matches an FTS5 expression."""
+"""Briefs whose whole text (``brief_text``), or blocks whose own row of the full-text index, match an FTS5
+expression."""
 
 
 class ArtifactError(Exception):
@@ -239,7 +240,7 @@ class Artifact:
         selection = self.search.select(reading, filters)
         if selection is None:
             return {name: Facet((), 0) for name in names}
-        return count_facets(self._conn(), "hits", f"SELECT docs.rowid AS doc {selection.sql}", selection.params, names)
+        return count_facets(self._conn(), "hits", selection.hits, selection.params, names)
 
     def elements(self, keys: Sequence[tuple[str, int, str]]) -> Rows[Element]:
         """The blocks of these keys, loaded as a page asks for them."""

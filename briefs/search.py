@@ -9,11 +9,16 @@ What ``q`` accepts is described in :mod:`briefs.query`; ``q`` never fails.
 Ranking, best first: hits that contain the plain words as an exact phrase; then
 hits that mention every actor or event the query names; then the rest. Within
 each tier, BM25 relevance, where a passage's own title counts most, then a
-summary, then the text, then its mentions. FTS5 syntax is ranked by relevance
-alone. Each hit carries a snippet of its text with the matched words marked,
-and the offsets of its first match (or of its first mention of a named entity)
-in the brief's plain text. A misspelt word gets a suggestion: see
-:mod:`briefs.suggest`.
+summary, then the text, then its mentions. A brief's own row in the index holds
+only its title and summary (see :mod:`briefs.index`): a brief ranks among the
+passages by those (scaled by :data:`BRIEF_ROW_WEIGHT`), and a brief found only
+as a whole (its text or mentions match, its title and summary do not: words
+spread over several sections, say) comes after every other hit, by the BM25 of
+its whole text, computed only when a page reaches those hits. FTS5 syntax is
+ranked by relevance alone (briefs found as a whole still last). Each hit carries
+a snippet of its text with the matched words marked, and the offsets of its
+first match (or of its first mention of a named entity) in the brief's plain
+text. A misspelt word gets a suggestion: see :mod:`briefs.suggest`.
 """
 
 from __future__ import annotations
@@ -66,6 +71,14 @@ SELECT rowid, type, brief_id, section_id, element_id, title, base, text,
        snippet(docs, 1, :open, :close, :cut, :tokens)
 FROM docs WHERE docs MATCH :match AND +rowid IN (SELECT value FROM json_each(:rowids))
 """
+_BRIEF_DETAILS = """
+SELECT b.doc, 'brief', b.brief_id, NULL, NULL, b.title, 0, b.text,
+       snippet(brief_text, 2, :open, :close, :cut, :tokens),
+       highlight(brief_text, 0, :open, :close),
+       snippet(brief_text, 1, :open, :close, :cut, :tokens)
+FROM brief_text CROSS JOIN brief_bodies b ON b.doc = brief_text.rowid
+WHERE brief_text MATCH :match AND +brief_text.rowid IN (SELECT value FROM json_each(:rowids))
+"""
 # "+rowid": the page's rows are picked from one pass over the matches; as a rowid constraint,
 # FTS5 would evaluate the whole query again for each row of the page.
 _CUT = CUT
@@ -74,6 +87,12 @@ _SNIPPET_TOKENS = 24
 MAX_COMPLETIONS = 64
 """Written words a prefix query also searches for, at most (the stem prefix is always searched)."""
 _WORDS = re.compile(r"\S+")
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+_NOT = re.compile(r"\bNOT\b")
+BRIEF_ROW_WEIGHT = 0.5
+"""What a brief's own row (its title and summary) scores, as a share of its BM25: a short row that stands
+for a whole brief would otherwise outrank the passage that treats the query (at 1, the brief outranked
+the section "Border demarcation" for "border demarcation")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +154,41 @@ class SearchResult:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """The hits of a query as SQL: ``SELECT docs.rowid {sql}`` selects them."""
+    """The hits of a query as SQL, each part a ``FROM ... WHERE ...`` clause (None when the filters leave
+    nothing of that kind):
 
-    sql: str
+    - ``ranked`` (``SELECT docs.rowid {ranked}``): the passages, and the briefs whose own row (title and
+      summary) matches while the whole brief does too; ranked together;
+    - ``briefs`` (``SELECT brief_text.rowid {briefs}``): every brief hit, matched as a whole;
+    - ``whole``: those of ``briefs`` that are not ranked (found by their text or mentions alone), ranked after.
+
+    The hits are the passages of ``ranked`` and the briefs of ``briefs``.
+    """
+
+    ranked: str | None
+    briefs: str | None
+    whole: str | None
+    passages: str | None
     params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def hits(self) -> str:
+        """Every hit's rowid, as the column ``doc``."""
+        parts = [f"SELECT docs.rowid AS doc {self.passages}"] if self.passages else []
+        parts += [f"SELECT brief_text.rowid AS doc {self.briefs}"] if self.briefs else []
+        return " UNION ALL ".join(parts)
+
+    def count(self, conn: sqlite3.Connection) -> tuple[int, int]:
+        """The number of ranked hits and of whole-brief hits (briefs matched but not ranked)."""
+        ranked = own = briefs = 0
+        if self.ranked:
+            ranked, own = conn.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE docs.rowid % {len(HIT_TYPES)} = 0) {self.ranked}",
+                self.params,
+            ).fetchone()
+        if self.briefs:
+            (briefs,) = conn.execute(f"SELECT count(*) {self.briefs}", self.params).fetchone()
+        return int(ranked), int(briefs) - int(own or 0)
 
 
 class SearchIndex:
@@ -208,7 +258,9 @@ class SearchIndex:
         if text.lstrip().startswith("*"):
             return "it starts with *"  # FTS5 reads a leading * as one of its internal special queries
         try:
-            self._connection().execute("SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1", (text,)).fetchall()
+            # Both indexes run it: only docs has the UNINDEXED columns (type, brief_id, ...) to filter on.
+            for table in ("docs", "brief_text"):
+                self._connection().execute(f"SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT 1", (text,)).fetchall()
         except sqlite3.Error as exc:
             detail = str(exc).removeprefix("fts5: ")
             return detail if len(detail) <= 60 else detail[:60] + "…"
@@ -250,10 +302,7 @@ class SearchIndex:
     def count(self, reading: Reading, filters: SearchFilters | None = None) -> int:
         """How many hits a reading finds."""
         selection = self.select(reading, filters or SearchFilters())
-        if selection is None:
-            return 0
-        (total,) = self._connection().execute(f"SELECT count(*) {selection.sql}", selection.params).fetchone()
-        return int(total)
+        return 0 if selection is None else sum(selection.count(self._connection()))
 
     def select(self, reading: Reading, filters: SearchFilters) -> Selection | None:
         """The hits of a reading that pass the filters, as SQL over the index tables; None if there can be none."""
@@ -265,24 +314,46 @@ class SearchIndex:
                 if not self.names.is_entity(kind, entity_id):
                     return None
                 match = f'({match}) AND {REFS_COLUMN} : "{ref_token(entity_id)}"'
-        where = ["docs MATCH :match"]
         params: dict[str, Any] = {"match": match}
-        if filters.types is not None:
-            codes = ", ".join(str(code) for code, name in enumerate(HIT_TYPES) if name in filters.types) or "-1"
-            where.append(f"(docs.rowid % {len(HIT_TYPES)}) IN ({codes})")
-        join = ""
-        if filters.brief is not None or filters.published_from is not None or filters.published_to is not None:
+        facet_filters = []
+        for column, operator, value in (
+            ("brief_id", "=", filters.brief),
+            ("published", ">=", filters.published_from),
+            ("published", "<=", filters.published_to),
+        ):
+            if value is not None:
+                facet_filters.append(f"f.{column} {operator} :{column}{len(params)}")
+                params[f"{column}{len(params)}"] = value if isinstance(value, str) else value.isoformat()
+        kinds = len(HIT_TYPES)
+        codes = [code for code, name in enumerate(HIT_TYPES) if filters.types is None or name in filters.types]
+        briefs = 0 in codes
+
+        def clause(table: str, where: list[str]) -> str:
             # CROSS JOIN keeps the full-text match as the outer loop.
-            join = " CROSS JOIN doc_facets f ON f.doc = docs.rowid"
-            for column, operator, value in (
-                ("brief_id", "=", filters.brief),
-                ("published", ">=", filters.published_from),
-                ("published", "<=", filters.published_to),
-            ):
-                if value is not None:
-                    where.append(f"f.{column} {operator} :{column}{len(params)}")
-                    params[f"{column}{len(params)}"] = value if isinstance(value, str) else value.isoformat()
-        return Selection(f"FROM docs{join} WHERE {' AND '.join(where)}", params)
+            join = f" CROSS JOIN doc_facets f ON f.doc = {table}.rowid" if facet_filters else ""
+            return f"FROM {table}{join} WHERE {' AND '.join([*where, *facet_filters])}"
+
+        passages = ", ".join(str(code) for code in codes if code)
+        passage_test = f"(docs.rowid % {kinds}) IN ({passages})"
+        own_test = f"docs.rowid % {kinds} = 0"
+        if _NOT.search(_QUOTED.sub("", match)):
+            # A brief's own row (title and summary) counts only if the whole brief matches too: "a -b" must
+            # not rank a brief whose title has a and whose text has b. Without NOT, a match of the title and
+            # summary is a match of the whole brief.
+            own_test += " AND docs.rowid IN (SELECT rowid FROM brief_text WHERE brief_text MATCH :match)"
+        ranked_test = own_test if not passages else f"({passage_test} OR ({own_test}))" if briefs else passage_test
+        if len(codes) == kinds and own_test == f"docs.rowid % {kinds} = 0":
+            ranked_test = ""  # every row of docs: testing each one costs 40 ns (0.3 ms for a common word)
+        return Selection(
+            ranked=clause("docs", ["docs MATCH :match", *filter(None, [ranked_test])]),
+            briefs=clause("brief_text", ["brief_text MATCH :match"]) if briefs else None,
+            whole=clause("brief_text", [
+                "brief_text MATCH :match",
+                f"brief_text.rowid NOT IN (SELECT rowid FROM docs WHERE docs MATCH :match AND rowid % {kinds} = 0)",
+            ]) if briefs else None,
+            passages=clause("docs", ["docs MATCH :match", passage_test]) if passages else None,
+            params=params,
+        )  # fmt: skip
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""
@@ -301,23 +372,37 @@ def _rank(
 ) -> tuple[int, list[tuple[int, float]]]:
     """The number of hits, and the rowids and scores of one page of them, best first.
 
-    Scoring, tiers and sorting all run inside SQLite: only the page comes back to Python.
+    Scoring, tiers and sorting all run inside SQLite: only the page comes back to Python. The
+    whole-brief hits come after every ranked hit, by their own BM25; they are scored only when the
+    page reaches them.
     """
-    params = {**selection.params, "limit": limit, "offset": offset}
-    (total,) = conn.execute(f"SELECT count(*) {selection.sql}", params).fetchone()
+    ranked_total, whole_total = selection.count(conn)
+    total = ranked_total + whole_total
     if total == 0 or limit == 0:
         return total, []
-    tiers = []
-    for number, expression in enumerate(reading.tiers):
-        params[f"tier{number}"] = expression
-        tiers.append(f"WHEN docs.rowid IN (SELECT rowid FROM docs WHERE docs MATCH :tier{number}) THEN {number}")
-    tier = f"CASE {' '.join(tiers)} ELSE {len(reading.tiers)} END" if tiers else "0"
+    params = {**selection.params, "limit": limit, "offset": offset}
     weights = ", ".join(map(str, WEIGHTS))
-    sql = (
-        f"SELECT docs.rowid, -bm25(docs, {weights}) AS score, {tier} AS tier {selection.sql} "
-        "ORDER BY tier, score DESC, docs.rowid LIMIT :limit OFFSET :offset"
-    )
-    return total, [(rowid, score) for rowid, score, _ in conn.execute(sql, params)]
+    brief_weight = f"(CASE WHEN docs.rowid % {len(HIT_TYPES)} = 0 THEN {BRIEF_ROW_WEIGHT} ELSE 1 END)"
+    page: list[tuple[int, float]] = []
+    if offset < ranked_total:
+        tiers = []
+        for number, expression in enumerate(reading.tiers):
+            params[f"tier{number}"] = expression
+            tiers.append(f"WHEN docs.rowid IN (SELECT rowid FROM docs WHERE docs MATCH :tier{number}) THEN {number}")
+        tier = f"CASE {' '.join(tiers)} ELSE {len(reading.tiers)} END" if tiers else "0"
+        sql = (
+            f"SELECT docs.rowid, -bm25(docs, {weights}) * {brief_weight} AS score, {tier} AS tier {selection.ranked} "
+            "ORDER BY tier, score DESC, docs.rowid LIMIT :limit OFFSET :offset"
+        )
+        page = [(rowid, score) for rowid, score, _ in conn.execute(sql, params)]
+    if len(page) < limit and whole_total and offset + limit > ranked_total:
+        params.update(limit=limit - len(page), offset=max(0, offset - ranked_total))
+        sql = (
+            f"SELECT brief_text.rowid, -bm25(brief_text, {weights}) AS score {selection.whole} "
+            "ORDER BY score DESC, brief_text.rowid LIMIT :limit OFFSET :offset"
+        )
+        page += [(rowid, score) for rowid, score in conn.execute(sql, params)]
+    return total, page
 
 
 def _details(
@@ -330,6 +415,10 @@ def _details(
         "rowids": json.dumps([rowid for rowid, _ in page]),
     }  # fmt: skip
     rows = {row[0]: row for row in conn.execute(_DETAILS, params)}
+    briefs = [rowid for rowid, _ in page if rowid % len(HIT_TYPES) == 0]
+    if briefs:
+        # A brief hit is shown as its whole text matched (its row in docs holds only its title and summary).
+        rows.update((row[0], row) for row in conn.execute(_BRIEF_DETAILS, {**params, "rowids": json.dumps(briefs)}))
     mentions: dict[int, tuple[int, int]] = {}
     if entity_ids:
         # A hit found through a mention alone is shown at its first mention of a named entity.

@@ -160,5 +160,14 @@ class Suggester:
         folded = fold(word)
         if not allowed_typos(folded) or folded in STOP_WORDS or not any(c.isalpha() for c in folded):
             return None
-        row = self._connection().execute("SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1", (quote(word),)).fetchone()
+        # brief_text holds every brief whole; a block's title may stand outside its brief's text.
+        row = (
+            self._connection()
+            .execute(
+                "SELECT 1 FROM brief_text WHERE brief_text MATCH ?1 "
+                "UNION ALL SELECT 1 FROM docs WHERE docs MATCH ?1 LIMIT 1",
+                (quote(word),),
+            )
+            .fetchone()
+        )
         return None if row is not None else self.vocabulary().correct(word)

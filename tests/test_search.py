@@ -207,6 +207,31 @@ def test_plain_words_must_all_match_and_the_exact_phrase_ranks_first(small_index
     assert hits[1].score > hits[0].score
 
 
+def test_words_spread_over_passages_find_the_brief_after_every_passage(small_index: SearchIndex) -> None:
+    # "frontier" is in the section Borders only, "deal" in the Outlook section and its blocks only:
+    # no passage has both, the brief as a whole does.
+    total, hits = found(small_index, "frontier deal")
+    assert (total, [(hit.type, hit.brief_id) for hit in hits]) == (1, [("brief", "zurich-talks")])
+    assert "<mark>" in hits[0].snippet and hits[0].match_start is not None
+    # A brief matched through its text alone comes after the passages, even the weaker ones.
+    _, hits = found(small_index, "border")
+    assert len(hits) > 2 and [hit.type == "brief" for hit in hits] == [False] * (len(hits) - 1) + [True]
+
+
+def test_a_brief_ranks_among_passages_when_its_title_or_summary_matches(small_index: SearchIndex) -> None:
+    # "round" is in the title of one brief and in the text of the other.
+    _, hits = found(small_index, "round")
+    briefs = [hit.brief_id for hit in hits if hit.type == "brief"]
+    assert briefs == ["geneva-round", "zurich-talks"] and hits[-1].type == "brief"
+    assert hits.index(next(hit for hit in hits if hit.type == "brief")) < len(hits) - 2
+
+
+def test_an_excluded_word_in_a_brief_text_excludes_the_brief_matched_by_its_title(small_index: SearchIndex) -> None:
+    # The summary says "resumed their talks in Zürich"; the text says "negotiations".
+    assert "zurich-talks" in {hit.brief_id for hit in found(small_index, "resumed", types={"brief"})[1]}
+    assert found(small_index, "resumed -negotiations", types={"brief"})[0] == 0
+
+
 def test_or_is_ordered_by_relevance_alone(small_index: SearchIndex) -> None:
     _, hits = found(small_index, "border OR demarcation", types={"factor"})
     assert set(ids(hits)) == {"exact-phrase", "words-apart", "one-word"}

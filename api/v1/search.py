@@ -43,7 +43,11 @@ listed in `query.dropped_characters`. Only an empty or overlong `q` (or an unkno
 
 **Ranking**, best first: hits that contain the plain words as an exact phrase; then hits that mention every
 actor or event the query names; then the rest. Within each tier, BM25 relevance, where a passage's own title
-counts most, then a summary, then the text. FTS5 syntax is ranked by relevance alone.
+counts most, then a summary, then the text; a brief ranks among the passages by its title and summary (at
+half their weight, so that the passage that treats the query comes first). Last come the briefs found only
+as a whole (their text or mentions have the words, their title and summary do not; for instance words that
+stand in different sections), by relevance. FTS5 syntax is ranked by relevance alone, briefs found as a
+whole last.
 
 **Suggestions.** A word that is in no brief (not even by its stem) gets the closest word of the briefs or of
 an entity's names, with {allowed_typos("abcde")} typo in words of 5 to 8 letters, {allowed_typos("abcdefghi")}

@@ -173,6 +173,10 @@ def test_an_incremental_build_searches_as_a_cold_build_does(content: Path, tmp_p
                     "SELECT brief_id, published, position, doc % 6 FROM doc_facets ORDER BY 1, 2, 3, 4",
                     "SELECT f.brief_id, f.position, f.doc % 6, r.kind, r.entity_id, r.start, r.end "
                     "FROM doc_refs r JOIN doc_facets f USING (doc) ORDER BY 1, 2, 3, 4, 5",
+                    "SELECT f.brief_id, f.position, f.doc % 6, k.kind, k.entity_id, y.year FROM doc_facets f "
+                    "JOIN doc_years y USING (doc) LEFT JOIN (SELECT doc, key FROM doc_actors UNION ALL "
+                    "SELECT doc, key FROM doc_events) USING (doc) LEFT JOIN ref_keys k USING (key) "
+                    "ORDER BY 1, 2, 3, 4, 5",
                 )
             )
     assert tables["incremental"] == tables["cold"]
