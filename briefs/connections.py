@@ -11,6 +11,18 @@ Connect = Callable[[], sqlite3.Connection]
 """Opens a new read-only connection to a database."""
 
 
+class ClosingConnection(sqlite3.Connection):
+    """A connection that closes itself when it is collected.
+
+    A thread's connection lives as long as the reader that opened it (an artifact replaced by a newer
+    build, a thread that ended): nothing else knows when it is no longer used. Python 3.13 warns of
+    a connection collected unclosed (``ResourceWarning``); this one is closed by then.
+    """
+
+    def __del__(self) -> None:
+        self.close()
+
+
 class _Local(threading.local):
     pid: int = -1
     conn: sqlite3.Connection | None = None

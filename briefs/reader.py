@@ -23,7 +23,7 @@ from typing import Any, TypeVar, overload
 
 from briefs import artifact
 from briefs.citations import Citation, cite_mention
-from briefs.connections import ThreadConnections
+from briefs.connections import ClosingConnection, ThreadConnections
 from briefs.errors import ContentError
 from briefs.facets import Facet, count_facets
 from briefs.index import HIT_TYPES
@@ -138,7 +138,7 @@ class Artifact:
     # -- connections ------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+        conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False, factory=ClosingConnection)
         # Read the file through the page cache that every worker shares, without copying pages:
         # searches and facets jump around large index tables.
         conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefs import query as reading_
 from briefs.citations import PinnedQuote
-from briefs.connections import Connect, ThreadConnections
+from briefs.connections import ClosingConnection, Connect, ThreadConnections
 from briefs.expressions import REFS_COLUMN, read_words
 from briefs.hit_citations import cite_hits
 from briefs.index import (
@@ -361,7 +361,8 @@ class SearchIndex:
 
 
 def _deserialize(image: bytes) -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:")
+    # Closed when collected, maybe by another thread than the one that used it.
+    conn = sqlite3.connect(":memory:", check_same_thread=False, factory=ClosingConnection)
     conn.deserialize(image)
     conn.execute("PRAGMA query_only = ON")
     return conn
