@@ -51,11 +51,12 @@ class SearchText(fields.String):
 
 
 class Facets(DelimitedList):
-    """Facets to count, comma-separated: ``facets=actor,year``."""
+    """Facets to count, comma-separated: ``facets=actor,year``; at least one (``facets=`` is a 422, as ``type=`` is)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             FacetName(),
+            validate=validate.Length(min=1, error="Name at least one facet."),
             metadata=describe(
                 "Count the matching items (all of them, not only this page) by these facets, comma-separated; the "
                 f"answer adds `facets` (the {MAX_VALUES} most frequent values of each) and `facet_totals`.",

@@ -147,6 +147,9 @@ def test_facets_on_every_collection_that_searches(client: FlaskClient, endpoint:
     }  # fmt: skip
     problem = client.get(f"{endpoint}facets=brief,bogus").get_json(force=True)
     assert problem["status"] == 422 and problem["errors"][0]["name"] == "facets"
+    # An empty value names no facet: a 422, as an empty type= is, not a page without facets.
+    problem = client.get(f"{endpoint}facets=").get_json(force=True)
+    assert problem["status"] == 422 and problem["errors"][0]["messages"] == ["Name at least one facet."]
 
 
 def test_q_is_required_and_bounded(client: FlaskClient) -> None:
