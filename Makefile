@@ -1,14 +1,13 @@
 # Every target builds what it needs from a fresh clone: the virtual environment
 # in .venv, with the project and its dev tools installed.
 #
-# Python: python3.11 when found, else 3.12, else 3.13; PYTHON=python3.13 picks another. 3.11 stays the
-# default until the suite is green on 3.13 (Python 3.13 warns about every SQLite connection left to
-# the garbage collector, and the suite turns warnings into errors; see CHANGELOG). A pyenv shim of a version pyenv installed but did not select counts too: its interpreter
+# Python: the newest supported one found, python3.13, else 3.12, else 3.11; PYTHON=python3.11 picks
+# another. A pyenv shim of a version pyenv installed but did not select counts too: its interpreter
 # is used. .venv is made again whenever it was made with another Python version.
-SUPPORTED_PYTHONS := python3.11 python3.12 python3.13
+SUPPORTED_PYTHONS := python3.13 python3.12 python3.11
 find_python = $(shell $(1) -c 'import sys; print(sys.executable)' 2>/dev/null || \
   ls -d $$(pyenv root 2>/dev/null)/versions/*/bin/$(1) 2>/dev/null | sort -V | tail -1)
-PYTHON ?= $(firstword $(foreach p,$(SUPPORTED_PYTHONS),$(if $(call find_python,$(p)),$(p))) python3.11)
+PYTHON ?= $(firstword $(foreach p,$(SUPPORTED_PYTHONS),$(if $(call find_python,$(p)),$(p))) python3.13)
 PYTHON_EXE := $(call find_python,$(PYTHON))
 PYTHON_VERSION := $(if $(PYTHON_EXE),$(shell $(PYTHON_EXE) -c 'import sys; print("%d.%d" % sys.version_info[:2])'))
 VENV := .venv
