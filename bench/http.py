@@ -20,6 +20,21 @@
    (``--only-page-vs-json`` runs this step alone): both should be stored
    bytes, so the page's req/s over the JSON's should be at least 0.9. Each run
    also records the CPU seconds the project's processes used, per request.
+6. The static export (``--only-export`` runs this step alone, ``--no-export``
+   leaves it out): ``briefs export DIR --listen 127.0.0.1:PORT --upstream
+   <project>`` run by nginx as its docs say (``nginx -p DIR -c nginx.conf``),
+   the baseline, and nginx serving the brief's bytes as one plain file, A B C
+   A B C on the brief: export / baseline should be at least 10, and export /
+   plain file says what the export's headers and maps cost.
+7. The production topology (``--only-topology``, ``--no-topology``):
+   ``deploy/topology.py``, what ``make serve-production`` runs (nginx in front
+   of one gunicorn replica on a Unix socket), against the app alone (the
+   project's gunicorn as ``make serve`` runs it), A B A B on the brief at
+   ``--connections`` (topology / app should be at least 0.8) and again at
+   ``--wide-connections`` (512), where each side's errors by kind (status of
+   400 or more; connect, read, write, and timeouts past wrk's 2 s) and p99
+   are the figures: the topology should keep answering without errors. The
+   open-files limit is raised for wrk first.
 
 Everything listens on 127.0.0.1. wrk's output goes to
 ``bench/results/<timestamp>.tmp/``, the server logs to a temporary directory
@@ -45,9 +60,11 @@ import base64
 import datetime as dt
 import json
 import os
+import resource
 import runpy
 import signal
 import statistics
+import subprocess
 import tempfile
 import urllib.error
 import urllib.request
@@ -65,6 +82,10 @@ BRIEF = f"/v1/briefs/{corpus_gen.SEED_ID}"
 PAGE = f"/briefs/{corpus_gen.SEED_ID}"
 """The brief's reader page (api/pages)."""
 PAGE_TARGET = 0.9
+EXPORT_TARGET = 10.0
+"""nginx over the export / the baseline, req/s on the brief (issue 14)."""
+TOPOLOGY_TARGET = 0.8
+"""The production topology / the app alone, req/s on the brief at 32 connections (issue 14)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +228,7 @@ def measure_page_vs_json(project: servers.Server, args: argparse.Namespace, out:
     for pair in range(1, args.pairs + 1):
         for kind, path in (("json", BRIEF), ("page", PAGE)):
             since, cpu = project.log.stat().st_size, server_cpu_s(project)
-            run = run_wrk(project.base + path, load, out / f"page-vs-json-{pair}-{kind}.txt").as_dict()
+            run: Record = run_wrk(project.base + path, load, out / f"page-vs-json-{pair}-{kind}.txt").as_dict()
             cpu = server_cpu_s(project) - cpu
             run.update(pair=pair, kind=kind, cpu_s=cpu, cpu_us_per_request=cpu * 1e6 / max(1, int(run["requests"])),
                        worker_boots=worker_boots(project.log, since), loadavg=os.getloadavg()[0])  # fmt: skip
@@ -217,9 +238,9 @@ def measure_page_vs_json(project: servers.Server, args: argparse.Namespace, out:
                   f"  load {run['loadavg']:.2f}", flush=True)  # fmt: skip
     by_kind = {kind: [run for run in runs if run["kind"] == kind] for kind in ("json", "page")}
     rps = [p["rps"] / j["rps"] for j, p in zip(by_kind["json"], by_kind["page"], strict=True)]
-    cpu = [j["cpu_us_per_request"] / max(p["cpu_us_per_request"], 1e-9)
-           for j, p in zip(by_kind["json"], by_kind["page"], strict=True)]  # fmt: skip
-    ratios = {"rps_page_over_json": rps, "cpu_json_over_page": cpu}
+    cpu_ratios = [j["cpu_us_per_request"] / max(p["cpu_us_per_request"], 1e-9)
+                  for j, p in zip(by_kind["json"], by_kind["page"], strict=True)]  # fmt: skip
+    ratios: dict[str, list[float]] = {"rps_page_over_json": rps, "cpu_json_over_page": cpu_ratios}
     return {"json_path": BRIEF, "page_path": PAGE, "bytes": sizes, "runs": runs, "target": PAGE_TARGET,
             "ratios": ratios, "median": {key: statistics.median(values) for key, values in ratios.items()}}  # fmt: skip
 
@@ -234,13 +255,137 @@ def print_page_vs_json(result: Record) -> None:
         print(f"  {label:<26}{pairs:<30}{result['median'][key]:>8.2f}")
 
 
-def ratios(runs: list[Record]) -> Record:
-    """Project / baseline, pair by pair, for req/s, p50 and p99, with their medians."""
+def alternate(label: str, path: str, targets: list[servers.Server], load: Load, *, args: argparse.Namespace,
+              out: Path) -> list[Record]:  # fmt: skip
+    """A warm-up of every server, then wrk on each in turn, ``args.pairs`` times (A B A B): the runs, each with
+    its errors by kind, the gunicorn workers recycled meanwhile and the load average after it."""
+    slug = label.replace(" ", "-")
+    warm = Load(args.warmup, load.connections, load.threads)
+    for server in targets:
+        run_wrk(server.base + path, warm, out / f"{slug}-warmup-{server.name}.txt")
+    runs: list[Record] = []
+    for pair in range(1, args.pairs + 1):
+        for server in targets:
+            since = server.log.stat().st_size
+            output = out / f"{slug}-{pair}-{server.name}.txt"
+            run: Record = run_wrk(server.base + path, load, output).as_dict()
+            run.update(pair=pair, server=server.name, worker_boots=worker_boots(server.log, since),
+                       loadavg=os.getloadavg()[0])  # fmt: skip
+            runs.append(run)
+            kinds = run["error_kinds"]
+            socket_errors = sum(count for kind, count in kinds.items() if kind != "status")
+            print(f"  {label:<14} pair {pair}  {server.name:<9}{run['rps']:>9.0f} req/s{run['p50_ms']:>8.2f} ms p50"
+                  f"{run['p99_ms']:>8.2f} ms p99  {kinds['status']} status>=400  {socket_errors} socket errors"
+                  f"{'  ' + str(run['worker_boots']) + ' workers recycled' if run['worker_boots'] else ''}"
+                  f"  load {run['loadavg']:.2f}", flush=True)  # fmt: skip
+    return runs
+
+
+def medians(runs: list[Record]) -> dict[str, Record]:
+    """Per server: the median req/s, p50 and p99 of its runs, and the sums of its errors by kind."""
+    result: dict[str, Record] = {}
+    for server in dict.fromkeys(run["server"] for run in runs):
+        mine = [run for run in runs if run["server"] == server]
+        figures: Record = {key: statistics.median(run[key] for run in mine) for key, _ in METRICS}
+        figures["requests"] = sum(int(run["requests"]) for run in mine)
+        figures["status_errors"] = sum(run["error_kinds"]["status"] for run in mine)
+        figures["socket_errors"] = sum(v for run in mine for k, v in run["error_kinds"].items() if k != "status")
+        figures["timeouts"] = sum(run["error_kinds"]["timeout"] for run in mine)
+        result[server] = figures
+    return result
+
+
+def measure_export(targets: list[servers.Server], args: argparse.Namespace, out: Path) -> Record:
+    """The brief from ``briefs export``'s nginx.conf, the baseline and nginx serving the same bytes as one plain
+    file, A B C A B C: the ratios export / baseline (target >= 10) and export / plain file."""
+    load = Load(args.duration, args.connections, args.threads)
+    runs = alternate("export brief", BRIEF, targets, load, args=args, out=out)
+    return {"path": BRIEF, "target_over_baseline": EXPORT_TARGET, "runs": runs, "medians": medians(runs),
+            "ratios": {"export_over_baseline": ratios(runs, "export", "baseline"),
+                       "export_over_plain": ratios(runs, "export", "nginx"),
+                       "plain_over_baseline": ratios(runs, "nginx", "baseline")}}  # fmt: skip
+
+
+def measure_topology(app: servers.Server, topology: servers.Server, args: argparse.Namespace, out: Path) -> Record:
+    """The brief from the production topology and from the app alone, A B A B, at ``--connections`` (target:
+    topology / app >= 0.8) and again at ``--wide-connections``, where the errors and p99 of each are the point."""
+    result: Record = {"path": BRIEF, "target_at_connections": TOPOLOGY_TARGET}
+    for key, connections in (("connections", args.connections), ("wide", args.wide_connections)):
+        load = Load(args.duration, connections, args.threads)
+        runs = alternate(f"topology {connections}c", BRIEF, [app, topology], load, args=args, out=out)
+        result[key] = {"connections": connections, "runs": runs, "medians": medians(runs),
+                       "ratios": ratios(runs, "topology", "app")}  # fmt: skip
+    return result
+
+
+def print_export(result: Record) -> None:
+    """The export's medians and ratios."""
+    print()
+    print(f"nginx over `briefs export` vs baseline vs nginx serving a plain file, {result['path']}:")
+    print_medians(result["medians"])
+    for key, label in (
+        ("export_over_baseline", f"export / baseline (target >= {result['target_over_baseline']})"),
+        ("export_over_plain", "export / plain file"),
+        ("plain_over_baseline", "plain file / baseline"),
+    ):
+        pairs = "  ".join(f"{value:.2f}" for value in result["ratios"][key]["pairs"]["rps"])
+        print(f"  req/s {label:<40}{pairs:<24}{result['ratios'][key]['median']['rps']:>8.2f}")  # fmt: skip
+
+
+def print_topology(result: Record) -> None:
+    """The topology's medians and ratios at both numbers of connections."""
+    for key in ("connections", "wide"):
+        step = result[key]
+        print()
+        print(f"production topology vs the app alone, {result['path']}, {step['connections']} connections:")
+        print_medians(step["medians"])
+        for metric, label in METRICS:
+            pairs = "  ".join(f"{value:.2f}" for value in step["ratios"]["pairs"][metric])
+            print(f"  {label} topology / app{'':<20}{pairs:<24}{step['ratios']['median'][metric]:>8.2f}")
+
+
+def print_medians(figures: dict[str, Record]) -> None:
+    """One line per server: median req/s, p50, p99 and the errors summed over its runs."""
+    print(f"  {'server':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'status>=400':>13}{'socket err':>12}{'timeouts':>10}")  # fmt: skip
+    for server, f in figures.items():
+        print(f"  {server:<10}{f['rps']:>9.0f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}"
+              f"{f['status_errors']:>13}{f['socket_errors']:>12}{f['timeouts']:>10}")  # fmt: skip
+
+
+def export_server(stack: ExitStack, content: Path, upstream: servers.Server, work: Path) -> servers.Server:
+    """``briefs export`` of ``content`` into ``work/export`` (its build's cache there too), listening on a free
+    127.0.0.1 port and proxying to ``upstream``; then nginx running it, stopped when ``stack`` closes."""
+    port = servers.free_port()
+    prefix = work / "export"
+    command = [str(Path(sys.executable).parent / "briefs"), "export", str(prefix), "--content", str(content.resolve()),
+               "--listen", f"127.0.0.1:{port}", "--upstream", upstream.base]  # fmt: skip
+    with (work / "export.log").open("wb") as log:
+        done = subprocess.run(command, cwd=work, stdout=log, stderr=subprocess.STDOUT, timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"briefs export failed; see {work / 'export.log'}")
+    return stack.enter_context(servers.exported_nginx(prefix, port, BRIEF))
+
+
+def raise_open_files(connections: int) -> None:
+    """Let wrk (which inherits the limit) and this process hold ``connections`` sockets and more."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = max(soft, 4 * connections + 1024)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if wanted > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    if wanted < 2 * connections:
+        print(f"note: open files limited to {wanted}: wrk may fail to open {connections} connections")
+
+
+def ratios(runs: list[Record], mine: str = "project", theirs: str = "baseline") -> Record:
+    """``mine`` / ``theirs`` (server names), pair by pair, for req/s, p50 and p99, with their medians."""
     by_pair: dict[str, list[float]] = {key: [] for key, _ in METRICS}
     for pair in sorted({run["pair"] for run in runs}):
-        mine = {run["server"]: run for run in runs if run["pair"] == pair}
+        runs_of = {run["server"]: run for run in runs if run["pair"] == pair}
         for key, values in by_pair.items():
-            values.append(mine["project"][key] / mine["baseline"][key])
+            values.append(runs_of[mine][key] / max(runs_of[theirs][key], 1e-9))
     return {"pairs": by_pair, "median": {key: statistics.median(values) for key, values in by_pair.items()}}
 
 
@@ -280,21 +425,46 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
     options.add_argument("--briefs", type=int, default=50, help="briefs to generate without --content (default 50)")
     options.add_argument("--no-nginx", action="store_true", help="leave nginx out even if it is installed")
     options.add_argument("--quick", action="store_true", help="2 s runs and 1 s warm-ups: a smoke run")
-    options.add_argument("--only-page-vs-json", action="store_true",
-                         help="measure the brief's page against its JSON only (step 5)")  # fmt: skip
+    options.add_argument("--wide-connections", type=int, default=512, metavar="N",
+                         help="wrk connections of the topology's second comparison (default 512)")  # fmt: skip
+    options.add_argument("--no-export", action="store_true", help="leave out the export step (6)")
+    options.add_argument("--no-topology", action="store_true", help="leave out the topology step (7)")
+    only = options.add_mutually_exclusive_group()
+    only.add_argument("--only-page-vs-json", action="store_true",
+                      help="measure the brief's page against its JSON only (step 5)")  # fmt: skip
+    only.add_argument(
+        "--only-export",
+        action="store_true",
+        help="measure nginx over `briefs export` against the baseline and a plain file only (step 6)",
+    )
+    only.add_argument("--only-topology", action="store_true",
+                      help="measure the production topology against the app alone only (step 7)")  # fmt: skip
     args = options.parse_args(argv)
     if args.pairs < 3:
         options.error("--pairs: at least 3, or the median says little")
     if args.quick:
         args.duration = min(args.duration, 2)
     args.warmup = 1 if args.quick else 2
+    alone = args.only_page_vs_json or args.only_export or args.only_topology
+    args.steps = {
+        "endpoints": not alone,
+        "page_vs_json": args.only_page_vs_json or not alone,
+        "export": args.only_export or (not alone and not args.no_export),
+        "topology": args.only_topology or (not alone and not args.no_topology),
+    }
+    if (args.steps["export"] or args.steps["topology"]) and (args.no_nginx or not servers.nginx_available()):
+        if args.only_export or args.only_topology:
+            options.error("the export and the topology need nginx (`make nginx`), and --no-nginx leaves it out")
+        print("note: no nginx: the export and topology steps are left out", file=sys.stderr)
+        args.steps["export"] = args.steps["topology"] = False
     return args
 
 
 def start_servers(
     stack: ExitStack, args: argparse.Namespace, work: Path
 ) -> tuple[list[servers.Server], dict[str, Response], int]:
-    """The project, its captured responses, then the baseline and nginx serving them; and the number of briefs.
+    """The project, its captured responses, then the baseline and nginx serving them; then, for the steps that
+    need them, nginx over ``briefs export`` and the production topology; and the number of briefs.
 
     Each server stops when ``stack`` closes.
     """
@@ -311,6 +481,11 @@ def start_servers(
         (work / "nginx").mkdir()
         files = {path: (work / f"{n}.body", r.content_type) for n, (path, r) in enumerate(captured.items())}
         targets.append(stack.enter_context(servers.nginx(files, work / "nginx")))
+    if args.steps["export"]:
+        targets.append(export_server(stack, content, project, work))
+    if args.steps["topology"]:
+        settings = {**SERVER_ENV, "BRIEFS_CONTENT_DIR": env["BRIEFS_CONTENT_DIR"]}
+        targets.append(stack.enter_context(servers.topology(work / "topology", settings)))
     return targets, captured, len(list((content / "briefs").glob("*.md")))
 
 
@@ -320,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     if not wrk_version():
         print("wrk is not installed: run `bash bench/install.sh` (as root) first.", file=sys.stderr)
         return 2
+    if args.steps["topology"]:
+        raise_open_files(args.wide_connections)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds the with-blocks: servers stop
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"{stamp}.tmp"
@@ -333,18 +510,33 @@ def main(argv: list[str] | None = None) -> int:
         loadavg = [os.getloadavg()[0]]
         if loadavg[0] > 0.5:
             print(f"note: load average {loadavg[0]:.2f} before the first run: something else is using the CPUs")
-        endpoints = () if args.only_page_vs_json else ENDPOINTS
-        results = {e.name: measure(e, targets, captured[e.path], args, out) for e in endpoints}
-        page_vs_json = measure_page_vs_json(targets[0], args, out)
+        by_name = {server.name: server for server in targets}
+        compared = [by_name[name] for name in ("project", "baseline", "nginx") if name in by_name]
+        endpoints = ENDPOINTS if args.steps["endpoints"] else ()
+        results = {e.name: measure(e, compared, captured[e.path], args, out) for e in endpoints}
+        page_vs_json = measure_page_vs_json(targets[0], args, out) if args.steps["page_vs_json"] else None
+        export = None
+        if args.steps["export"]:
+            export = measure_export([by_name["export"], by_name["baseline"], by_name["nginx"]], args, out)
+        topology = None
+        if args.steps["topology"]:
+            app = servers.Server("app", by_name["project"].base, by_name["project"].log)
+            topology = measure_topology(app, by_name["topology"], args, out)
         loadavg.append(os.getloadavg()[0])
     if results:
         print_summary(results)
-    print_page_vs_json(page_vs_json)
+    if page_vs_json:
+        print_page_vs_json(page_vs_json)
+    if export:
+        print_export(export)
+    if topology:
+        print_topology(topology)
     record = {
         "started": stamp, "options": vars(args), "content": args.content or "generated",
         "briefs": briefs, "gunicorn": gunicorn_settings(), "server_env": SERVER_ENV,
         "machine": {**runinfo.machine(), "wrk": wrk_version()},
         "loadavg_before_after": loadavg, "endpoints": results, "page_vs_json": page_vs_json,
+        "export": export, "topology": topology,
     }  # fmt: skip
     path = RESULTS / f"{stamp}.json"
     path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

@@ -21,6 +21,8 @@ class Load:
     duration_s: int
     connections: int
     threads: int
+    timeout_s: int = 2
+    """wrk's ``--timeout`` (its default, spelt out): a response later than this counts as a timeout error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class Run:
     """99th percentile latency."""
     errors: int
     """Socket errors (connect, read, write, timeout) and responses with a status of 400 or more."""
+    error_kinds: dict[str, int]
+    """``errors`` by kind, as wrk counts them: ``connect``, ``read``, ``write``, ``timeout`` and ``status``."""
     output: str
     """The file holding wrk's own output."""
 
@@ -56,7 +60,8 @@ def wrk_version() -> str:
 def run_wrk(url: str, load: Load, output: Path, headers: dict[str, str] | None = None) -> Run:
     """Run wrk against ``url`` for ``load.duration_s`` seconds; its output goes to ``output``."""
     command = ["wrk", "--threads", str(load.threads), "--connections", str(load.connections),
-               "--duration", f"{load.duration_s}s", "--latency", "--script", str(SCRIPT), url, "--"]  # fmt: skip
+               "--duration", f"{load.duration_s}s", "--timeout", f"{load.timeout_s}s", "--latency",
+               "--script", str(SCRIPT), url, "--"]  # fmt: skip
     for name, value in (headers or {}).items():
         command += [name, value]
     with output.open("w", encoding="utf-8") as file:
@@ -75,5 +80,6 @@ def run_wrk(url: str, load: Load, output: Path, headers: dict[str, str] | None =
         p50_ms=latency["p50"] / 1000,
         p99_ms=latency["p99"] / 1000,
         errors=sum(errors.values()),
+        error_kinds=dict(errors),
         output=str(output),
     )

@@ -31,7 +31,8 @@ class Server:
     """A running server."""
 
     name: str
-    """``project``, ``baseline`` or ``nginx``."""
+    """``project``, ``baseline``, ``nginx`` (plain files), ``export`` (``briefs export``'s nginx.conf),
+    ``app`` (the project alone, as ``make serve`` runs it) or ``topology`` (``make serve-production``)."""
     base: str
     """Its base URL, ``http://127.0.0.1:PORT``."""
     log: Path
@@ -83,6 +84,33 @@ def nginx(files: dict[str, tuple[Path, str]], workdir: Path) -> Iterator[Server]
         yield server
 
 
+@contextmanager
+def exported_nginx(prefix: Path, port: int, ready_path: str) -> Iterator[Server]:
+    """nginx running the configuration ``briefs export PREFIX --listen 127.0.0.1:PORT`` wrote, as its docs
+    say (``nginx -p PREFIX -c nginx.conf``), in the foreground; as root, with workers that may read a
+    private temporary directory."""
+    directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+    log = prefix / "logs" / "error.log"
+    command = [_nginx_binary(), "-p", str(prefix), "-c", "nginx.conf", "-e", str(log), "-g", directives]
+    with (prefix / "logs" / "nginx.out").open("ab") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    with _stopped_after(process):
+        server = Server("export", f"http://127.0.0.1:{port}", log)
+        _wait_ready(process, server, ready_path)
+        yield server
+
+
+@contextmanager
+def topology(run_dir: Path, settings: dict[str, str]) -> Iterator[Server]:
+    """The production topology (``deploy/topology.py``, what ``make serve-production`` runs): nginx on a
+    free port in front of one gunicorn replica on a Unix socket, with the replica's ``BRIEFS_*``
+    ``settings``. Its log is the replica's (gunicorn's events)."""
+    from deploy.topology import production  # noqa: PLC0415 - it needs the limits package of the app's venv
+
+    with production(run_dir, free_port(), [settings]) as running:
+        yield Server("topology", running.base, run_dir / "replica-0.log")
+
+
 def nginx_available() -> bool:
     """Whether an nginx binary is installed (``bash bench/install.sh --nginx``)."""
     return bool(_nginx_binary())
@@ -107,7 +135,7 @@ pid {workdir}/nginx.pid;
 {user}
 events {{ worker_connections 1024; }}
 http {{
-    access_log {workdir}/access.log;
+    access_log {workdir}/access.log combined buffer=64k flush=1s;
 {temp}
     server {{
         listen 127.0.0.1:{port};
