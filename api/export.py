@@ -187,6 +187,13 @@ http {{
     server_tokens off;
     keepalive_timeout 15s;
     keepalive_requests 10000;
+    sendfile on;
+    tcp_nopush on;
+    # The files change only with a new export, whose nginx.conf (its ETag maps) needs a reload anyway,
+    # and a reload empties this cache: keep the open files and the misses.
+    open_file_cache max=65536 inactive=600s;
+    open_file_cache_valid 600s;
+    open_file_cache_errors on;
     client_header_timeout 10s;
     client_body_timeout 10s;
     send_timeout 10s;
