@@ -35,6 +35,8 @@ from limits import parse_many
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+BACKLOG = 8192
+"""Each replica's listen backlog: nginx's worker_connections (8192)."""
 DEFAULT_RATELIMIT = "600 per minute"
 """The application's default (``api.config.DEFAULTS``), when ``BRIEFS_RATELIMIT`` is not set."""
 PROBLEM_HEADERS = {
@@ -200,6 +202,10 @@ def _replica(run_dir: Path, number: int, settings: Mapping[str, str], workers: i
         "--no-control-socket",
         "--bind",
         f"unix:{path}",
+        # A Unix socket whose backlog is full refuses at once (EAGAIN), and nginx answers 503: queue
+        # as many connections as nginx itself takes (the kernel caps it at net.core.somaxconn).
+        "--backlog",
+        str(BACKLOG),
     ]
     if workers:
         command += ["--workers", str(workers)]
