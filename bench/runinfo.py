@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import platform
 import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
 MEASURED = ("api", "briefs", "schemas", "gunicorn.conf.py", "pyproject.toml")
 """What the figures measure: a change here, committed or not, changes them."""
 
@@ -32,3 +35,13 @@ def machine() -> dict[str, object]:
         "loadavg_1min": round(os.getloadavg()[0], 2),
         "commit": commit(),
     }
+
+
+def save(name: str, result: object) -> Path:
+    """Write ``result`` to ``bench/results/<name>-<UTC timestamp>.json``, print it, and return the path."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    text = json.dumps(result, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return path

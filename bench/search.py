@@ -33,8 +33,6 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)
 
 import argparse
-import datetime as dt
-import json
 import random
 import re
 import statistics
@@ -47,7 +45,6 @@ from typing import Any
 
 from bench import corpus_gen, runinfo
 
-RESULTS = ROOT / "bench" / "results"
 TARGETS_MS = {"first_search": 10.0, "three_facets": 20.0, "suggestion": 20.0}
 FACETS = "type,actor,year"
 
@@ -178,10 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         }  # fmt: skip
     for name, target in TARGETS_MS.items():
         result[name]["target_met"] = result[name]["p50_ms"] <= target
-    RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / f"search-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    runinfo.save("search", result)
     return 0
 
 

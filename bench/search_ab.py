@@ -28,7 +28,6 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
@@ -38,7 +37,7 @@ import time
 from typing import Any
 
 from bench import runinfo
-from bench.search import FACETS, RESULTS, misspellings, two_word_queries
+from bench.search import FACETS, misspellings, two_word_queries
 
 _WORKER = """
 import json, sys, time, urllib.parse
@@ -133,10 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         before.close()
         after.close()
-    RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / f"search-ab-{stamp}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    runinfo.save("search-ab", result)
     return 0
 
 
