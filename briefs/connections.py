@@ -41,7 +41,7 @@ class ThreadConnections:
         local = self._local
         if local.conn is None or local.pid != os.getpid():
             if local.conn is not None:
-                # One inherited from the parent is neither used nor closed, only kept from the garbage collector.
+                # One inherited from the parent is never used again; kept, it closes with this object.
                 self._inherited.append(local.conn)
             local.conn = self._connect()
             local.pid = os.getpid()

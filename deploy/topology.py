@@ -35,8 +35,9 @@ from limits import parse_many
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-BACKLOG = 8192
-"""Each replica's listen backlog: nginx's worker_connections (8192)."""
+CONNECTIONS = 8192
+"""nginx's ``worker_connections``, and each replica's listen backlog: a replica queues as many
+connections as nginx may open to it."""
 DEFAULT_RATELIMIT = "600 per minute"
 """The application's default (``api.config.DEFAULTS``), when ``BRIEFS_RATELIMIT`` is not set."""
 PROBLEM_HEADERS = {
@@ -137,6 +138,7 @@ def render_nginx_conf(
         "USER": user,
         "LISTEN": listen,
         "CLIENT_TIMEOUT": client_timeout,
+        "CONNECTIONS": str(CONNECTIONS),
         "FAIL_TIMEOUT": "5s",
         "SERVERS": "\n".join(f"        server unix:{path} max_fails=1 fail_timeout=5s;" for path in sockets),
         "LIMIT_ZONES": "\n".join(f"    limit_req_zone $binary_remote_addr zone={z}:10m rate={r};" for z, r, _ in zones),
@@ -205,7 +207,7 @@ def _replica(run_dir: Path, number: int, settings: Mapping[str, str], workers: i
         # A Unix socket whose backlog is full refuses at once (EAGAIN), and nginx answers 503: queue
         # as many connections as nginx itself takes (the kernel caps it at net.core.somaxconn).
         "--backlog",
-        str(BACKLOG),
+        str(CONNECTIONS),
     ]
     if workers:
         command += ["--workers", str(workers)]
