@@ -14,7 +14,7 @@ from api.fastpath import FastPath
 from api.limits import ClientLimit, init_limits
 from api.logs import init_request_logging
 from api.rest import Api
-from api.store import EXTENSION, ArtifactStore
+from api.store import EXTENSION, ArtifactStore, release
 from api.v1 import versions
 
 DESCRIPTION = """\
@@ -32,12 +32,13 @@ SWAGGER_UI_DIST = str(files("flask_swagger_ui") / "dist")
 /docs serves them at /docs/assets/ and uses nothing else of that package."""
 
 
-def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
+def create_app(config: dict[str, Any] | None = None, *, store: ArtifactStore | None = None) -> flask.Flask:
     """Build the application.
 
     :param config: overrides; ``BRIEFS_ARTIFACT`` names a prebuilt artifact to serve,
         else ``BRIEFS_CONTENT_DIR`` names the content directory to build and serve
         (default: the environment variable, else ``./content``)
+    :param store: serve this store instead (the build renders from the artifact it is writing)
     """
     app = flask.Flask("api")
     app.config.from_mapping(
@@ -54,12 +55,13 @@ def create_app(config: dict[str, Any] | None = None) -> flask.Flask:
     )
     app.config.from_mapping(settings_from_env())
     app.config.from_mapping(config or {})
-    app.extensions[EXTENSION] = ArtifactStore(
+    app.extensions[EXTENSION] = store or ArtifactStore(
         artifact=app.config["BRIEFS_ARTIFACT"],
         content_dir=None if app.config["BRIEFS_ARTIFACT"] else app.config["BRIEFS_CONTENT_DIR"],
         cache_dir=app.config["BRIEFS_CACHE_DIR"],
         reload_interval=float(app.config["BRIEFS_RELOAD_INTERVAL"]),
     )
+    app.teardown_request(release)
     init_request_logging(app)
     limiter = init_limits(app)
     app.register_blueprint(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -70,13 +71,14 @@ def _first_page(path: str, dumped: list[Any]) -> Rendered:
     return path, _stored(envelope, (JSON_HEADERS[0], ("Link", link), JSON_HEADERS[1]))
 
 
-def render_shared(artifact_path: str) -> list[Rendered]:
+def render_shared(artifact_path: str, connection: sqlite3.Connection) -> list[Rendered]:
     """The index, the first page of each collection, each actor with its mentions, and each event,
-    rendered by the application over the artifact at ``artifact_path``."""
+    rendered by the application over the artifact at ``artifact_path``, read through the build's
+    ``connection`` (inside the transaction that writes it)."""
     from api.cache import freeze  # noqa: PLC0415 - the app imports the build, which imports this lazily
 
     with _apps_lock:
-        app = _renderer_app(artifact_path)
+        app = _renderer_app(artifact_path, connection)
         artifact = app.extensions[EXTENSION].watch.current()
         paths = [urls.API_PREFIX, urls.BRIEFS, urls.ELEMENTS, urls.ACTORS, urls.EVENTS]
         for actor_id in artifact.actors:
@@ -99,23 +101,19 @@ _apps: list[Any] = []
 _apps_lock = threading.Lock()
 
 
-def _renderer_app(artifact_path: str) -> Any:
+def _renderer_app(artifact_path: str, connection: sqlite3.Connection) -> Any:
     from api.app import create_app  # noqa: PLC0415 - the app imports the build, which imports this lazily
     from api.store import ArtifactStore  # noqa: PLC0415
 
+    store = ArtifactStore(artifact=artifact_path, connection=connection)
     if not _apps:
-        _apps.append(
-            create_app(
-                {
-                    "BRIEFS_ARTIFACT": artifact_path,
-                    "BRIEFS_ACCESS_LOG": False,
-                    "RATELIMIT_ENABLED": False,
-                    "BRIEFS_FAST_PATH": False,
-                }
-            )
-        )
+        config = {
+            "BRIEFS_ARTIFACT": artifact_path, "BRIEFS_ACCESS_LOG": False, "RATELIMIT_ENABLED": False,
+            "BRIEFS_FAST_PATH": False,
+        }  # fmt: skip
+        _apps.append(create_app(config, store=store))
     else:
-        _apps[0].extensions[EXTENSION] = ArtifactStore(artifact=artifact_path)
+        _apps[0].extensions[EXTENSION] = store
     return _apps[0]
 
 

@@ -9,14 +9,17 @@ Two ways to run:
   preload, the master) watches the content and rebuilds what changed. Workers
   only read: content is parsed once per change, whatever the number of workers.
 
-Either way, every request starts with one ``stat()`` of the artifact path, so a
-worker that sat idle never answers from content older than the newest build.
+Either way, every request starts with a ``stat()`` of the artifact and of its
+write-ahead log, so a worker that sat idle never answers from content older than
+the newest build; a request answered by Flask then reads inside one read
+transaction (:meth:`briefs.reader.ArtifactWatch.pinned`), ended when it is done.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -54,7 +57,9 @@ class ArtifactStore:
         content_dir: str | None = None,
         cache_dir: str = ".cache",
         reload_interval: float = 0,
+        connection: sqlite3.Connection | None = None,
     ) -> None:
+        """:param connection: read the artifact through this connection (see :class:`briefs.reader.Artifact`)"""
         self.content_dir = content_dir
         self.reload_interval = reload_interval
         self.build_problem: str | None = None
@@ -67,7 +72,7 @@ class ArtifactStore:
             self.build()
         else:
             self._target = artifact
-        self.watch = ArtifactWatch(self._target)
+        self.watch = ArtifactWatch(self._target, connection)
         self._snapshot = Snapshot(self.watch.current(), ResponseCache())
         self._snapshot_lock = threading.Lock()
         self._watcher_pid: int | None = None
@@ -85,9 +90,12 @@ class ArtifactStore:
         """The artifact file served."""
         return self.watch.path
 
-    def snapshot(self) -> Snapshot:
-        """The newest artifact with its response cache (a new cache when the artifact changed)."""
-        artifact = self.watch.current()
+    def snapshot(self, *, pin: bool = False) -> Snapshot:
+        """The newest artifact with its response cache (a new cache when the artifact changed).
+
+        :param pin: start this thread's read transaction on it (end it with :func:`release`)
+        """
+        artifact = self.watch.pinned() if pin else self.watch.current()
         snapshot = self._snapshot
         if snapshot.artifact is not artifact:
             with self._snapshot_lock:
@@ -158,8 +166,15 @@ def current() -> Snapshot:
     snapshot: Snapshot | None = flask.g.get("snapshot")
     if snapshot is None:
         store: ArtifactStore = flask.current_app.extensions[EXTENSION]
-        snapshot = flask.g.snapshot = store.snapshot()
+        snapshot = flask.g.snapshot = store.snapshot(pin=True)
     return snapshot
+
+
+def release(_exc: BaseException | None = None) -> None:
+    """End the read transaction of this request, if it started one (a ``teardown_request`` hook)."""
+    snapshot: Snapshot | None = flask.g.get("snapshot")
+    if snapshot is not None:
+        snapshot.artifact.release()
 
 
 def reader() -> Artifact:

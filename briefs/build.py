@@ -1,17 +1,20 @@
-"""``briefs build``: one content directory turned into one immutable artifact file.
+"""``briefs build``: one content directory turned into one artifact file.
 
 The artifact is a SQLite database holding everything serving needs: the parsed
 model (one pickled brief a row), the lookups as indexed tables, the full-text
 index, and the stored body, ETag and gzip form of every single resource.
 Workers open it read-only and share it through the OS page cache.
 
-Building is incremental. When the output already exists, it is copied beside
-itself, only the briefs whose bytes changed (by sha256) are parsed again and
-their rows replaced, and the copy is renamed over the output: readers see the
-old file or the new one, never a mix, and a build that fails leaves the old one
-in place. A change to an entity file re-checks every brief, but a brief whose
-parsed model comes out the same keeps its stored responses. A lock file keeps
-two builders from writing at once.
+A build from scratch writes a new file beside the output and renames it over
+the output; two such builds of the same content give the same bytes.
+
+Building is incremental. When the output already exists, only the briefs whose
+bytes changed (by sha256) are parsed again, and their rows are replaced in the
+output itself, in one transaction committed to SQLite's write-ahead log:
+readers see the old build until the commit and the new one after it, never a
+mix, and a build that fails or is killed commits nothing. A change to an entity
+file re-checks every brief, but a brief whose parsed model comes out the same
+keeps its stored responses. A lock file keeps two builders from writing at once.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,6 +50,8 @@ Rendered = tuple[str, StoredResponse]
 """A request path and the response stored for it."""
 DEFAULT_CACHE_DIR = ".cache"
 """Where ``briefs build`` and the server put artifacts unless told otherwise (ignored by git)."""
+LOCK_TIMEOUT_S = 30.0
+"""How long a build waits for readers: to empty the write-ahead log, or to change an old artifact to it."""
 PARALLEL_FROM = 64
 """Fewer briefs to parse than this are parsed in this process: starting workers costs more."""
 
@@ -62,8 +66,9 @@ class Renderer:
     brief: Callable[[Brief, int | None], list[Rendered]]
     """Every response that depends on one brief alone (and its latest version, given second): the brief,
     its sections and blocks, their lists."""
-    shared: Callable[[str], list[Rendered]]
-    """Every other stored response (index, first pages, actors, events), rendered from the artifact at this path."""
+    shared: Callable[[str, sqlite3.Connection], list[Rendered]]
+    """Every other stored response (index, first pages, actors, events), rendered from the artifact at this path
+    as the build's connection reads it (inside the transaction that writes it)."""
     fingerprint: str = ""
     """Changes whenever the code that renders changes: an artifact built by other code is rebuilt from scratch."""
 
@@ -162,61 +167,92 @@ def build_artifact(
                 previous.errors, previous.stale, time.perf_counter() - started, written=False, incremental=True,
                 history=previous.history,
             )  # fmt: skip
-        temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
-        try:
-            report = _write(
-                content, target, temporary, fingerprint, incremental=previous is not None,
-                renderer=renderer, jobs=jobs, progress=progress,
-            )  # fmt: skip
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-            raise
+        if previous is not None and previous.complete:
+            report = _write_in_place(content, target, renderer=renderer, jobs=jobs, progress=progress)
+        else:
+            report = _write_beside(content, target, fingerprint, renderer=renderer, jobs=jobs, progress=progress)
     return dataclasses.replace(report, seconds=time.perf_counter() - started)
 
 
-def _write(
+def _write_beside(
     content: Content,
     target: Path,
-    temporary: Path,
     fingerprint: str,
     *,
-    incremental: bool,
     renderer: Renderer | None,
     jobs: int | None,
     progress: Callable[[int, int], None] | None,
 ) -> BuildReport:
-    if incremental:
-        shutil.copyfile(target, temporary)
-    conn = sqlite3.connect(temporary, isolation_level=None)
+    """Build from scratch into a new file beside ``target``, then rename it over ``target``."""
+    temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
     try:
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("BEGIN")
-        if not incremental:
+        conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            # Nobody reads the new file before it is complete and renamed: no journal, no syncs until then.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("BEGIN")
             artifact.create(conn)
             artifact.set_meta(conn, "fingerprint", fingerprint)
-        artifact.set_meta(conn, "complete", "0")
-        change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
-        if not incremental:
+            artifact.set_meta(conn, "generation", "0")
+            change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
             search.optimize_index(conn)
-        # Responses over more than one brief are rendered again below, by the application reading
-        # this file: it is complete for readers from here on (and renamed into place only after).
-        conn.execute("DELETE FROM responses WHERE brief_id IS NULL")
-        artifact.set_meta(conn, "complete", "1")
-        conn.execute("COMMIT")
-        if renderer is not None:
-            shared = renderer.shared(str(temporary))
-            conn.execute("BEGIN")
-            artifact.insert_responses(conn, None, shared)
+            artifact.set_meta(conn, "complete", "1")
             conn.execute("COMMIT")
-        (briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
-    finally:
-        conn.close()
-    _sync_and_replace(temporary, target)
+            if renderer is not None:
+                shared = renderer.shared(str(temporary), conn)
+                conn.execute("BEGIN")
+                artifact.insert_responses(conn, None, shared)
+                conn.execute("COMMIT")
+            (briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
+            # Incremental builds commit to the file in place, through SQLite's write-ahead log: readers keep
+            # reading the build they started with until the commit. The mode is written in the file's header.
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        _sync(temporary)
+        _retire_log(target)
+        os.replace(temporary, target)
+        _sync_directory(target.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
     return BuildReport(
         str(target), content.version, briefs, change.parsed, change.reused, change.removed,
-        errors, stale, 0.0, incremental=incremental, history=change.history, warnings=change.warnings,
+        errors, stale, 0.0, incremental=False, history=change.history, warnings=change.warnings,
+    )  # fmt: skip
+
+
+def _write_in_place(
+    content: Content,
+    target: Path,
+    *,
+    renderer: Renderer | None,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    """Bring ``target`` up to date in one transaction: readers see the old build until it commits, and
+    nothing of it if it fails (the write-ahead log's uncommitted pages are ignored)."""
+    conn = sqlite3.connect(target, isolation_level=None, timeout=LOCK_TIMEOUT_S)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")  # already, unless it was built by an earlier release
+        conn.execute("BEGIN IMMEDIATE")
+        change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
+        conn.execute("DELETE FROM responses WHERE brief_id IS NULL")
+        generation = int(artifact.get_meta(conn, "generation") or 0) + 1
+        artifact.set_meta(conn, "generation", str(generation))
+        if renderer is not None:
+            artifact.insert_responses(conn, None, renderer.shared(str(target), conn))
+        (briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
+        conn.execute("COMMIT")
+        # Copy what readers no longer need into the file, without waiting for those still reading.
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        conn.close()  # a transaction still open (the build failed) is rolled back
+    return BuildReport(
+        str(target), content.version, briefs, change.parsed, change.reused, change.removed,
+        errors, stale, 0.0, incremental=True, history=change.history, warnings=change.warnings,
     )  # fmt: skip
 
 
@@ -420,12 +456,40 @@ def _remove_leftovers(target: Path) -> None:
             leftover.unlink()
 
 
-def _sync_and_replace(temporary: Path, target: Path) -> None:
-    with open(temporary, "rb+") as handle:
+def _sync(path: Path) -> None:
+    with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
-    os.replace(temporary, target)
-    directory = os.open(target.parent, os.O_RDONLY)
+
+
+def _sync_directory(directory: Path) -> None:
+    handle = os.open(directory, os.O_RDONLY)
     try:
-        os.fsync(directory)
+        os.fsync(handle)
     finally:
-        os.close(directory)
+        os.close(handle)
+
+
+def _retire_log(target: Path) -> None:
+    """Empty the write-ahead log of the artifact at ``target`` before a new file is renamed over it.
+
+    The log stays at its path across the rename: left with pages of the old file, readers of the
+    new one would apply them to it. Its pages are copied into the old file first, once the readers
+    of older builds have finished their requests.
+
+    :raises sqlite3.OperationalError: when readers kept the log busy for :data:`LOCK_TIMEOUT_S`
+    """
+    log_path = target.parent / f"{target.name}-wal"
+    if not log_path.is_file() or log_path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(target, isolation_level=None, timeout=LOCK_TIMEOUT_S)
+        try:
+            (busy, _, _) = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        busy = None  # the old file is not a database: nobody can read it, nor its log
+    if busy is None:
+        log_path.unlink(missing_ok=True)
+    elif busy:
+        raise sqlite3.OperationalError(f"{target}: readers kept its write-ahead log busy; try again")

@@ -47,6 +47,11 @@ class ThreadConnections:
             local.pid = os.getpid()
         return local.conn
 
+    def existing(self) -> sqlite3.Connection | None:
+        """This thread's connection if it has one, without opening one."""
+        local = self._local
+        return local.conn if local.conn is not None and local.pid == os.getpid() else None
+
     def close(self) -> None:
         """Close this thread's connection (others close when collected)."""
         if self._local.conn is not None and self._local.pid == os.getpid():

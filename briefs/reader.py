@@ -1,9 +1,14 @@
 """Typed queries over one artifact file, opened read-only.
 
-An :class:`Artifact` never changes: a newer build is another file, renamed over
-the old path, that :class:`ArtifactWatch` opens on the next request. Memory stays
-small whatever the corpus size: lists are answered by SQLite, and only a few
-recently used briefs are kept unpickled.
+An :class:`Artifact` is one build of the content: it never changes. A newer build
+is either another file renamed over the path (a build from scratch, or one shipped
+from elsewhere) or a transaction committed to the same file (an incremental build,
+in SQLite's write-ahead log); :class:`ArtifactWatch` notices either with a stat()
+on each request and opens it. Each request reads inside one read transaction
+(:meth:`Artifact.pin`, :meth:`Artifact.release`), so it sees one build from its
+first query to its last, whatever commits meanwhile. Memory stays small whatever
+the corpus size: lists are answered by SQLite, and only a few recently used briefs
+are kept unpickled.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ T = TypeVar("T")
 K = TypeVar("K")
 BRIEF_CACHE_SIZE = 64
 """Unpickled briefs kept per process."""
+PIN_ATTEMPTS = 3
+"""Times a request opens a newer build before it reads one (builds rarely commit twice in a millisecond)."""
 MMAP_BYTES = 2**31
 """Bytes of the artifact each connection maps into memory (SQLite caps it at 2 GB by default)."""
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -103,22 +110,34 @@ class FileIdentity:
 class Artifact:
     """One built content version, read-only.
 
+    :param connection: read through this connection instead of opening one per thread: the build's
+        own, inside the transaction that writes the artifact (it renders the shared responses from
+        what it has written so far)
     :raises ArtifactError: if ``path`` is not a complete artifact of this format
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, connection: sqlite3.Connection | None = None) -> None:
         self.path = path
         self.identity = FileIdentity.of(path)
         if self.identity is None:
             raise ArtifactError(f"{path}: no such artifact; run 'briefs build'")
         _check_header(path, self.identity.size)
-        self._uri = f"file:{os.path.abspath(path)}?mode=ro&immutable=1"
+        self._uri = f"file:{os.path.abspath(path)}?mode=ro"
         self._connections = ThreadConnections(self._connect)
-        self._conn = self._connections.get
+        self._borrowed = connection
+        self._conn: Callable[[], sqlite3.Connection] = (
+            self._connections.get if connection is None else lambda: connection
+        )
         self._briefs: OrderedDict[str, Brief] = OrderedDict()
         self._lock = threading.Lock()
         try:
-            meta = dict(self._conn().execute("SELECT key, value FROM meta"))
+            self.begin()
+            try:
+                meta = dict(self._conn().execute("SELECT key, value FROM meta"))
+                self.brief_count: int = self._conn().execute("SELECT count(*) FROM briefs").fetchone()[0]
+                counts = self._query("SELECT entity_id, mentions, briefs FROM entity_counts")
+            finally:
+                self.release()
             if meta.get("format") != artifact.FORMAT:
                 raise ArtifactError(f"{path}: format {meta.get('format')!r}, expected {artifact.FORMAT!r}; rebuild it")
             if meta.get("complete") != "1":
@@ -128,12 +147,14 @@ class Artifact:
             self.errors: tuple[ContentError, ...] = artifact.decode_errors(meta["errors"])
             self.stale: tuple[str, ...] = tuple(json.loads(meta["stale"]))
             self.entities = artifact.unpickle_entities(meta["entities"])
-            self.brief_count: int = self._conn().execute("SELECT count(*) FROM briefs").fetchone()[0]
-            self.actors: Mapping[str, ActorEntry] = self._actor_entries()
+            self.build: str = _build_of(meta)
+            """Tells this build from any other written to the same file (see :meth:`pin`)."""
+            self.actors: Mapping[str, ActorEntry] = self._actor_entries(counts)
             self.events: tuple[Event, ...] = tuple(sorted(self.entities.events.values(), key=lambda e: e.sort_key))
         except (sqlite3.Error, KeyError, ValueError, TypeError) as exc:
             raise ArtifactError(f"{path}: not a readable artifact ({exc})") from exc
-        self.search = SearchIndex.over(self._connect, self.entities)
+        # The index reads through this thread's connection too: inside the same read transaction.
+        self.search = SearchIndex.over(self._conn, self.entities)
 
     # -- connections ------------------------------------------------------------
 
@@ -143,6 +164,42 @@ class Artifact:
         # searches and facets jump around large index tables.
         conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         return conn
+
+    def begin(self) -> None:
+        """Start this thread's read transaction, without the checks of :meth:`pin`."""
+        if self._borrowed is None:
+            conn = self._conn()
+            if conn.in_transaction:
+                conn.commit()
+            conn.execute("BEGIN")
+
+    def pin(self) -> bool:
+        """Start this thread's read transaction: every query until :meth:`release` reads one build.
+
+        :returns: False (and nothing pinned) when the file holds another build than this object was
+            opened on: a commit or a rename came in between; open the artifact again.
+        """
+        if self._borrowed is not None:
+            return True
+        self.begin()
+        conn = self._conn()
+        try:
+            build = _build_of(dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('version', 'generation')")))
+        except sqlite3.Error:
+            build = ""  # not the file this object was opened on
+        now = FileIdentity.of(self.path)
+        # The file too: a build from scratch renamed over the path can hold the same content version.
+        same = build == self.build and _same_file(now, self.identity)
+        if not same:
+            conn.commit()
+        return same
+
+    def release(self) -> None:
+        """End this thread's read transaction, if it has one (a commit can then be checkpointed)."""
+        if self._borrowed is None:
+            conn = self._connections.existing()
+            if conn is not None and conn.in_transaction:
+                conn.commit()
 
     def _query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         return self._conn().execute(sql, params).fetchall()
@@ -248,10 +305,8 @@ class Artifact:
 
     # -- actors, events, mentions ----------------------------------------------------
 
-    def _actor_entries(self) -> Mapping[str, ActorEntry]:
-        counts = {
-            row[0]: (row[1], row[2]) for row in self._query("SELECT entity_id, mentions, briefs FROM entity_counts")
-        }
+    def _actor_entries(self, rows: list[Any]) -> Mapping[str, ActorEntry]:
+        counts = {row[0]: (row[1], row[2]) for row in rows}
         actors: list[Actor] = sorted(self.entities.actors.values(), key=lambda a: (a.name.casefold(), a.id))
         return MappingProxyType({a.id: ActorEntry(a, *counts.get(a.id, (0, 0))) for a in actors})
 
@@ -340,7 +395,19 @@ class Artifact:
 
     def close(self) -> None:
         """Close this thread's connection (others close when collected)."""
-        self._connections.close()
+        if self._borrowed is None:
+            self._connections.close()
+
+
+def _same_file(one: FileIdentity | None, other: FileIdentity | None) -> bool:
+    """Whether two identities are of one file (which an incremental build changes in place)."""
+    return one is not None and other is not None and (one.device, one.inode) == (other.device, other.inode)
+
+
+def _build_of(meta: Mapping[str, Any]) -> str:
+    """Which build of the content the ``meta`` table describes: its content version, and how many
+    incremental builds were committed to the file since it was written from scratch."""
+    return f"{meta.get('version')}/{meta.get('generation', '0')}"
 
 
 def _brief_filters(
@@ -392,7 +459,11 @@ def _element_filters(
 
 
 def _check_header(path: str, size: int) -> None:
-    """A truncated or foreign file is refused before SQLite reads a page of it."""
+    """A truncated or foreign file is refused before SQLite reads a page of it.
+
+    The size is checked only when no write-ahead log holds pages: until a checkpoint copies them
+    into the file, the header and the size can disagree in a sound artifact.
+    """
     try:
         with open(path, "rb") as file:
             header = file.read(100)
@@ -403,38 +474,81 @@ def _check_header(path: str, size: int) -> None:
     (page_size,) = struct.unpack(">H", header[16:18])
     page_size = 65536 if page_size == 1 else page_size
     (pages,) = struct.unpack(">I", header[28:32])
-    if pages * page_size != size:
+    if pages * page_size != size and not _has_log(path):
         raise ArtifactError(f"{path}: truncated or corrupt ({size} bytes, its header says {pages * page_size})")
+
+
+def _has_log(path: str) -> bool:
+    """Whether the artifact's write-ahead log holds anything."""
+    log_identity = FileIdentity.of(wal_path(path))
+    return log_identity is not None and log_identity.size > 0
+
+
+def wal_path(path: str) -> str:
+    """Where SQLite keeps an artifact's write-ahead log: an incremental build commits there."""
+    return f"{path}-wal"
 
 
 class ArtifactWatch:
     """Follows the artifact at one path: each :meth:`current` call serves the newest complete
-    build, switching atomically when a new file has been renamed over the path.
+    build, switching atomically when a new file has been renamed over the path or an incremental
+    build has committed to it.
 
     A file that cannot be opened (truncated, corrupt, another format) is not served: the last
     good artifact stays, and :attr:`problem` says why until a good one replaces it.
+
+    :param connection: see :class:`Artifact`
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, connection: sqlite3.Connection | None = None) -> None:
         self.path = path
-        self._artifact = Artifact(path)
-        self._tried = self._artifact.identity
+        self._connection = connection
+        self._artifact = Artifact(path, connection)
+        self._tried = self._identity()
         self.problem: str | None = None
         self._lock = threading.Lock()
 
+    def _identity(self) -> tuple[FileIdentity | None, FileIdentity | None]:
+        # A rename changes the file; a commit of an incremental build changes its write-ahead log.
+        return FileIdentity.of(self.path), FileIdentity.of(wal_path(self.path))
+
     def current(self) -> Artifact:
-        """The artifact to answer this request from (one stat() when nothing changed)."""
-        identity = FileIdentity.of(self.path)
-        if identity is None or identity == self._tried:
+        """The artifact to answer this request from (two stat() calls when nothing changed)."""
+        identity = self._identity()
+        if identity[0] is None or identity == self._tried:
             return self._artifact
         with self._lock:
             if identity != self._tried:
                 self._tried = identity
-                try:
-                    self._artifact = Artifact(self.path)
-                    self.problem = None
-                    log.info("artifact opened", extra={"content_version": self._artifact.version})
-                except ArtifactError as exc:
-                    self.problem = str(exc)
-                    log.error("keeping content version %s: %s", self._artifact.version, exc)
+                self._open()
         return self._artifact
+
+    def pinned(self) -> Artifact:
+        """:meth:`current`, with this thread's read transaction started on it (:meth:`Artifact.pin`):
+        a build committed between the stat() and the transaction is opened instead."""
+        for _ in range(PIN_ATTEMPTS):
+            artifact = self.current()
+            if artifact.pin():
+                return artifact
+            with self._lock:
+                if artifact is self._artifact:
+                    self._tried = self._identity()
+                    self._open()
+                if artifact is self._artifact:
+                    break  # the file now there cannot be opened: keep serving the last good build
+        artifact = self._artifact
+        artifact.begin()
+        return artifact
+
+    def _open(self) -> None:
+        try:
+            opened = Artifact(self.path, self._connection)
+        except ArtifactError as exc:
+            self.problem = str(exc)
+            log.error("keeping content version %s: %s", self._artifact.version, exc)
+            return
+        self.problem = None
+        if opened.build == self._artifact.build and _same_file(opened.identity, self._artifact.identity):
+            return  # the same build (a checkpoint, a log created): keep the object and what it caches
+        self._artifact = opened
+        log.info("artifact opened", extra={"content_version": opened.version})

@@ -6,10 +6,12 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -113,7 +115,8 @@ def test_a_prebuilt_artifact_is_followed_and_a_corrupt_one_refused(content: Path
         assert any("truncated" in problem for problem in ready["artifact_problems"])
 
 
-def test_a_builder_killed_mid_write_replaces_nothing(content: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("from_scratch", [False, True], ids=["in place", "from scratch"])
+def test_a_builder_killed_mid_write_replaces_nothing(content: Path, tmp_path: Path, from_scratch: bool) -> None:
     seed = (content / BRIEF).read_text(encoding="utf-8")
     for number in range(300):
         copy = seed.replace("id: sochi-summit-2021", f"id: copy-{number:03}")
@@ -123,15 +126,27 @@ def test_a_builder_killed_mid_write_replaces_nothing(content: Path, tmp_path: Pa
     shutil.copytree(ROOT / "content", small)
     subprocess.run([BRIEFS_BIN, "build", "--content", str(small), "--output", str(artifact)], check=True,
                    capture_output=True)  # fmt: skip
+    if from_scratch:
+        # As if built by an older release: the next build starts from scratch, in a file beside it.
+        with closing(sqlite3.connect(artifact)) as conn, conn:
+            conn.execute("UPDATE meta SET value = 'older code' WHERE key = 'fingerprint'")
     before = artifact.read_bytes()
+    log = tmp_path / "served.sqlite-wal"
     with live_server(small, workers=2, env={"BRIEFS_ARTIFACT": str(artifact)}) as server:
+        _, served, _ = _get(server.base, "/v1")
         builder = subprocess.Popen([BRIEFS_BIN, "build", "--content", str(content), "--output", str(artifact)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        _wait_for(lambda: any(p.name.endswith(".tmp") for p in tmp_path.iterdir()), 30, "the builder starts writing")
+        if from_scratch:
+            _wait_for(lambda: any(p.name.endswith(".tmp") for p in tmp_path.iterdir()), 30, "the builder writes")
+        else:
+            # Pages of the open transaction spill into the write-ahead log before it commits.
+            _wait_for(lambda: log.exists() and log.stat().st_size > 1_000_000, 60, "the builder writes")
         builder.send_signal(signal.SIGKILL)
         builder.wait(10)
         assert artifact.read_bytes() == before
-        assert _get(server.base, "/v1/briefs/sochi-summit-2021")[0] == 200
+        for _ in range(4):
+            status, headers, _ = _get(server.base, "/v1/briefs/sochi-summit-2021")
+            assert status == 200 and headers["X-Content-Version"] == served["X-Content-Version"]
         assert json.loads(_get(server.base, "/readyz")[2])["artifact_problems"] == []
         # The next build cleans up what the killed one left and succeeds.
         subprocess.run([BRIEFS_BIN, "build", "--content", str(content), "--output", str(artifact)], check=True,

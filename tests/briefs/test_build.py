@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from api.prerender import RENDERER
+from briefs import build
 from briefs.build import BuildReport, Renderer, build_artifact
 from briefs.model import Brief
 from briefs.reader import Artifact, ArtifactError, ArtifactWatch
@@ -208,7 +210,7 @@ def test_a_failed_build_leaves_the_artifact_as_it_was(content: Path, tmp_path: P
     before = output.read_bytes()
     _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
 
-    def failing(_path: str) -> list:  # type: ignore[type-arg]
+    def failing(_path: str, _connection: sqlite3.Connection) -> list:  # type: ignore[type-arg]
         raise OSError(28, "No space left on device")
 
     with pytest.raises(OSError, match="No space left"):
@@ -263,3 +265,74 @@ def test_an_artifact_built_by_other_code_is_rebuilt_from_scratch(content: Path, 
     upgraded = Renderer(brief=RENDERER.brief, shared=RENDERER.shared, fingerprint="other code")
     report = build_artifact(content, output, renderer=upgraded)
     assert report.written and not report.incremental and report.parsed == 3
+
+
+def _title(reader: Artifact, brief_id: str) -> str:
+    """The title as the stored response says (not through the reader's cache of unpickled briefs)."""
+    stored = reader.response(f"/v1/briefs/{brief_id}")
+    assert stored is not None
+    title: str = json.loads(stored.body)["title"]
+    return title
+
+
+def test_an_incremental_build_commits_in_place_while_a_request_keeps_reading_its_build(
+    content: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    inode = output.stat().st_ino
+    watch = ArtifactWatch(str(output))
+    reading = watch.pinned()  # a request under way
+    old_title = _title(reading, "copy-1")
+    _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
+    report = _build(content, output)
+    assert report.incremental and output.stat().st_ino == inode  # the same file: nothing was copied
+    # The request reads the build it began with to its end; an object opened on the old build knows it is old.
+    assert _title(reading, "copy-1") == old_title
+    reading.release()
+    assert not reading.pin()
+    # The next request reads the new build.
+    newer = watch.pinned()
+    assert newer is not reading and newer.version == report.version
+    assert _title(newer, "copy-1").startswith("Edited: ")
+    newer.release()
+
+
+def test_a_build_from_scratch_over_a_log_with_pages_serves_the_new_file(content: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.sqlite"
+    log = tmp_path / "out.sqlite-wal"
+    _build(content, output)
+    reading = ArtifactWatch(str(output)).pinned()  # keeps the commit below from being copied into the file
+    _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
+    _build(content, output)
+    reading.release()
+    assert log.stat().st_size > 0
+    _edit(content / "briefs" / "copy-2.md", 'title: "', 'title: "Edited too: ')
+    upgraded = Renderer(brief=RENDERER.brief, shared=RENDERER.shared, fingerprint="other code")
+    report = build_artifact(content, output, renderer=upgraded)
+    assert report.written and not report.incremental
+    assert not log.exists() or log.stat().st_size == 0  # no page of the old file is left to apply to the new one
+    fresh = Artifact(str(output))
+    assert _title(fresh, "copy-1").startswith("Edited: ") and _title(fresh, "copy-2").startswith("Edited too: ")
+    with closing(sqlite3.connect(output)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_readers_that_keep_the_log_busy_fail_a_build_from_scratch_and_it_replaces_nothing(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    watch = ArtifactWatch(str(output))
+    reading = watch.pinned()
+    _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
+    _build(content, output)
+    monkeypatch.setattr(build, "LOCK_TIMEOUT_S", 0.2)
+    upgraded = Renderer(brief=RENDERER.brief, shared=RENDERER.shared, fingerprint="other code")
+    with pytest.raises(sqlite3.OperationalError, match="readers kept its write-ahead log busy"):
+        build_artifact(content, output, renderer=upgraded)
+    # The file and its log are as the incremental build left them: the request still reads its build.
+    assert not _title(reading, "copy-1").startswith("Edited: ")
+    reading.release()
+    assert _title(watch.pinned(), "copy-1").startswith("Edited: ")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
