@@ -88,6 +88,62 @@ class Rows(Sequence[T]):
         return (self._load(key) for key in self._keys)
 
 
+class QueryRows(Sequence[T]):
+    """The rows of one query, counted and sliced by SQLite: a page reads its own rows and a count,
+    not every row (a list of every block of 10,000 briefs is some 300,000 rows).
+
+    :param run: runs SQL with named parameters and returns the rows
+    :param columns: what a row selects
+    :param source: ``FROM ... WHERE ...``
+    :param order: ``ORDER BY ...``, total (ties broken), so that pages never overlap
+    :param row: turns a selected row into an item
+    """
+
+    def __init__(
+        self,
+        run: Callable[[str, Mapping[str, Any]], list[Any]],
+        columns: str,
+        source: str,
+        order: str,
+        *,
+        params: Mapping[str, Any],
+        row: Callable[[Any], T],
+    ) -> None:
+        self._run = run
+        self._select = f"SELECT {columns} {source} {order}"
+        self._count = f"SELECT count(*) {source}"
+        self._params = params
+        self._row = row
+        self._length: int | None = None
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = int(self._run(self._count, self._params)[0][0])
+        return self._length
+
+    def _rows(self, limit: int, offset: int) -> list[T]:
+        rows = self._run(f"{self._select} LIMIT {int(limit)} OFFSET {int(offset)}", self._params)
+        return [self._row(row) for row in rows]
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return list(self)[index]
+            return self._rows(max(stop - start, 0), start) if stop > start else []
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return self._rows(1, position)[0]
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._row(row) for row in self._run(self._select, self._params))
+
+
 @dataclass(frozen=True, slots=True)
 class FileIdentity:
     """Tells one file at a path from the next one renamed over it."""
@@ -249,13 +305,15 @@ class Artifact:
             raise ArtifactError(f"{self.path}: brief {brief_id!r} is listed but not stored")
         return brief
 
-    def brief_ids(self, *, sort: str = "-published", **filters: Any) -> list[str]:
+    def brief_ids(self, *, sort: str = "-published", **filters: Any) -> Sequence[str]:
         """Ids of the briefs that pass every filter (see :meth:`brief_facets`), in the order asked (ties by id)."""
         where, params = _brief_filters(**filters)
         column = _SORT_COLUMNS[sort.lstrip("-")]
         direction = "DESC" if sort.startswith("-") else "ASC"
-        sql = f"SELECT id FROM briefs {where} ORDER BY {column} {direction}, id {direction}"
-        return [brief_id for (brief_id,) in self._query(sql, params)]
+        return QueryRows(
+            self._query, "id", f"FROM briefs {where}", f"ORDER BY {column} {direction}, id {direction}",
+            params=params, row=_first,
+        )  # fmt: skip
 
     def brief_facets(self, names: Sequence[str], **filters: Any) -> dict[str, Facet]:
         """Facets of the briefs that pass every filter.
@@ -274,13 +332,14 @@ class Artifact:
 
     # -- typed blocks ---------------------------------------------------------------
 
-    def element_keys(self, **filters: str | None) -> list[tuple[str, int, str]]:
+    def element_keys(self, **filters: str | None) -> Sequence[tuple[str, int, str]]:
         """(brief id, position, element id) of the blocks that pass every filter (see :meth:`element_facets`):
         briefs newest first, blocks in document order."""
         where, params = _element_filters(**filters)
-        sql = f"SELECT brief_id, position, element_id FROM elements {where} "
-        sql += "ORDER BY published DESC, brief_id DESC, position"
-        return [tuple(row) for row in self._query(sql, params)]
+        return QueryRows(
+            self._query, "brief_id, position, element_id", f"FROM elements {where}",
+            "ORDER BY published DESC, brief_id DESC, position", params=params, row=tuple,
+        )  # fmt: skip
 
     def element_facets(self, names: Sequence[str], **filters: str | None) -> dict[str, Facet]:
         """Facets of the blocks that pass every filter.
@@ -329,11 +388,10 @@ class Artifact:
 
     def citations(self, entity_id: str) -> Rows[Citation]:
         """The citation of every mention of an entity: briefs newest first, mentions in document order."""
-        keys = self._query(
-            "SELECT brief_id, position FROM mentions WHERE entity_id = ? "
-            "ORDER BY published DESC, brief_id DESC, position",
-            (entity_id,),
-        )
+        keys = QueryRows(
+            self._query, "brief_id, position", "FROM mentions WHERE entity_id = :entity",
+            "ORDER BY published DESC, brief_id DESC, position", params={"entity": entity_id}, row=tuple,
+        )  # fmt: skip
         return Rows(keys, self._cite)
 
     def _cite(self, key: tuple[str, int]) -> Citation:
@@ -397,6 +455,10 @@ class Artifact:
         """Close this thread's connection (others close when collected)."""
         if self._borrowed is None:
             self._connections.close()
+
+
+def _first(row: Any) -> Any:
+    return row[0]
 
 
 def _same_file(one: FileIdentity | None, other: FileIdentity | None) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from dataclasses import dataclass
+import posixpath
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefs.errors import ContentError
@@ -35,7 +36,7 @@ class SourceFile:
     @property
     def stem(self) -> str:
         """The file name without directory and extension: a brief's id."""
-        return Path(self.name).stem
+        return posixpath.splitext(posixpath.basename(self.name))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +52,14 @@ class Content:
     missing: bool = False
     """True when the directory does not exist."""
 
-    @property
-    def version(self) -> str:
-        """Short hash of every file read: the same content gives the same version on every machine."""
+    version: str = field(init=False)
+    """Short hash of every file read: the same content gives the same version on every machine."""
+
+    def __post_init__(self) -> None:
         digest = hashlib.sha256()
         for file in (*self.entity_files, *self.brief_files):
             digest.update(f"{file.name}\0".encode() + file.data + b"\0")
-        return digest.hexdigest()[:16]
+        object.__setattr__(self, "version", digest.hexdigest()[:16])  # once: hashing 100 MB takes a while
 
     @property
     def entity_digest(self) -> str:
@@ -92,16 +94,23 @@ def read_content(content_dir: str | os.PathLike[str]) -> Content:
     shown = str(content_dir)
     if not root.is_dir():
         return Content(shown, (), (), missing=True)
-    entity_files = tuple(_read(root, path, shown) for path in sorted(root.glob(ENTITY_PATTERN)))
-    brief_files = tuple(_read(root, path, shown) for path in sorted(root.glob(BRIEF_PATTERN)))
+    entity_files = tuple(_read(path, name, shown) for path, name in _files(root, ENTITY_PATTERN))
+    brief_files = tuple(_read(path, name, shown) for path, name in _files(root, BRIEF_PATTERN))
     return Content(shown, entity_files, brief_files)
 
 
-def _read(root: Path, path: Path, shown_root: str) -> SourceFile:
-    name = path.relative_to(root).as_posix()
+def _files(root: Path, pattern: str) -> list[tuple[str, str]]:
+    """(path, name inside the content directory) of each file matching ``<folder>/<glob>``, by name."""
+    folder = pattern.split("/", maxsplit=1)[0]
+    names = sorted(path.name for path in root.glob(pattern))
+    return [(os.path.join(root, folder, name), f"{folder}/{name}") for name in names]
+
+
+def _read(path: str, name: str, shown_root: str) -> SourceFile:
     shown = f"{shown_root}/{name}"
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         problem = ContentError(shown, 1, f"cannot read the file: {exc.strerror or exc}")
         return SourceFile(name, shown, b"", "", problem)
