@@ -178,7 +178,12 @@ class Artifact:
         if self.identity is None:
             raise ArtifactError(f"{path}: no such artifact; run 'briefs build'")
         _check_header(path, self.identity.size)
-        self._uri = f"file:{os.path.abspath(path)}?mode=ro"
+        absolute = os.path.abspath(path)
+        # SQLite keeps a write-ahead log's index beside the file, even for a reader. Where it cannot (a
+        # read-only filesystem, a shipped artifact), nothing can write the file in place either: read it
+        # as immutable.
+        writable = os.access(os.path.dirname(absolute), os.W_OK)
+        self._uri = f"file:{absolute}?mode=ro" + ("" if writable else "&immutable=1")
         self._connections = ThreadConnections(self._connect)
         self._borrowed = connection
         self._conn: Callable[[], sqlite3.Connection] = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import threading
@@ -336,3 +337,17 @@ def test_readers_that_keep_the_log_busy_fail_a_build_from_scratch_and_it_replace
     reading.release()
     assert _title(watch.pinned(), "copy-1").startswith("Edited: ")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_an_artifact_where_the_reader_cannot_write_is_read_without_a_log(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A shipped artifact on a read-only filesystem: SQLite could not create the log's index beside it.
+    output = tmp_path / "shipped" / "out.sqlite"
+    _build(content, output)
+    before = sorted(p.name for p in output.parent.iterdir())
+    monkeypatch.setattr("briefs.reader.os.access", lambda path, mode: mode != os.W_OK)
+    reader = ArtifactWatch(str(output)).pinned()
+    assert reader.brief_count == 3 and _title(reader, "copy-1")
+    reader.release()
+    assert sorted(p.name for p in output.parent.iterdir()) == before  # no -wal, no -shm created
