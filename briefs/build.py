@@ -52,6 +52,8 @@ DEFAULT_CACHE_DIR = ".cache"
 """Where ``briefs build`` and the server put artifacts unless told otherwise (ignored by git)."""
 LOCK_TIMEOUT_S = 30.0
 """How long a build waits for readers: to empty the write-ahead log, or to change an old artifact to it."""
+LOG_SIZE_LIMIT = 64 * 2**20
+"""Bytes of write-ahead log kept once it is emptied (the rest of the file is cut off)."""
 PARALLEL_FROM = 64
 """Fewer briefs to parse than this are parsed in this process: starting workers costs more."""
 
@@ -237,6 +239,8 @@ def _write_in_place(
     conn = sqlite3.connect(target, isolation_level=None, timeout=LOCK_TIMEOUT_S)
     try:
         conn.execute("PRAGMA journal_mode = WAL")  # already, unless it was built by an earlier release
+        # Once readers let the log start over, cut it back instead of keeping the largest build's size.
+        conn.execute(f"PRAGMA journal_size_limit = {LOG_SIZE_LIMIT}")
         conn.execute("BEGIN IMMEDIATE")
         change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
         conn.execute("DELETE FROM responses WHERE brief_id IS NULL")
