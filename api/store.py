@@ -104,13 +104,16 @@ class ArtifactStore:
                 snapshot = self._snapshot
         return snapshot
 
-    def build(self) -> BuildReport | None:
-        """Build the content directory into the artifact now; None (and :attr:`build_problem`) if it failed."""
+    def build(self, signature: tuple[object, ...] | None = None) -> BuildReport | None:
+        """Build the content directory into the artifact now; None (and :attr:`build_problem`) if it failed.
+
+        :param signature: the content's :func:`_signature`, if just taken (else it is taken here, before reading)
+        """
         from api.prerender import RENDERER  # noqa: PLC0415 - prerender imports the app, which imports this module
 
         assert self.content_dir is not None
         with self._build_lock:
-            signature = _signature(self.content_dir)
+            signature = signature or _signature(self.content_dir)
             try:
                 report = build_artifact(self.content_dir, self._target, renderer=RENDERER)
             except Exception as exc:  # disk full, permissions, a killed worker: keep serving the last build
@@ -134,9 +137,12 @@ class ArtifactStore:
 
     def reload(self) -> bool:
         """Rebuild if any content file changed; True if a new artifact was written."""
-        if self.content_dir is None or _signature(self.content_dir) == self._signature:
+        if self.content_dir is None:
             return False
-        report = self.build()
+        signature = _signature(self.content_dir)
+        if signature == self._signature:
+            return False
+        report = self.build(signature)
         return report is not None and report.written
 
     def _start_watcher(self) -> None:

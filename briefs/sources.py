@@ -81,10 +81,10 @@ def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, i
     root = Path(content_dir)
     signature = []
     for pattern in (ENTITY_PATTERN, BRIEF_PATTERN):
-        for path in sorted(root.glob(pattern)):
+        for path, name in _files(root, pattern):
             with contextlib.suppress(OSError):
-                stat = path.stat()
-                signature.append((path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
+                stat = os.stat(path)
+                signature.append((name, stat.st_mtime_ns, stat.st_size))
     return tuple(signature)
 
 
@@ -100,7 +100,8 @@ def read_content(content_dir: str | os.PathLike[str]) -> Content:
 
 
 def _files(root: Path, pattern: str) -> list[tuple[str, str]]:
-    """(path, name inside the content directory) of each file matching ``<folder>/<glob>``, by name."""
+    """(path, name inside the content directory) of each file matching ``<folder>/<glob>``, by name
+    (as strings: sorting 10,000 paths as ``Path`` objects took half a second)."""
     folder = pattern.split("/", maxsplit=1)[0]
     names = sorted(path.name for path in root.glob(pattern))
     return [(os.path.join(root, folder, name), f"{folder}/{name}") for name in names]
