@@ -254,6 +254,7 @@ def _write_in_place(
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         conn.close()  # a transaction still open (the build failed) is rolled back
+    _mark_committed(target)
     return BuildReport(
         str(target), content.version, briefs, change.parsed, change.reused, change.removed,
         errors, stale, 0.0, incremental=True, history=change.history, warnings=change.warnings,
@@ -458,6 +459,19 @@ def _remove_leftovers(target: Path) -> None:
     for leftover in target.parent.glob(f".{target.name}.*.tmp"):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
+
+
+def _mark_committed(target: Path) -> None:
+    """Give the file a new modification time once the commit is visible.
+
+    Readers notice a build by the stat() of the file and of its log. The log's last write comes
+    before the commit is visible (SQLite publishes it in the log's index afterwards), and the
+    checkpoint may leave the file alone while readers are in a request: a reader that looked in
+    between would keep the old build until the next change. This stat() change comes after.
+    """
+    before = target.stat().st_mtime_ns
+    now = max(time.time_ns(), before + 1)
+    os.utime(target, ns=(now, now))
 
 
 def _sync(path: Path) -> None:

@@ -61,6 +61,12 @@ _MATCHING_ELEMENTS = (
 expression."""
 
 
+class _ReaderConnection(ClosingConnection):
+    """A reader's connection, and its twin that does not map the file (see :meth:`Artifact.response`)."""
+
+    unmapped: sqlite3.Connection | None = None
+
+
 class ArtifactError(Exception):
     """The file is missing, truncated, corrupt, or of another format."""
 
@@ -220,10 +226,12 @@ class Artifact:
     # -- connections ------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False, factory=ClosingConnection)
+        conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False, factory=_ReaderConnection)
         # Read the file through the page cache that every worker shares, without copying pages:
         # searches and facets jump around large index tables.
         conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        # Opened at the same moment, so that both read the same file (see :meth:`response`).
+        conn.unmapped = sqlite3.connect(self._uri, uri=True, check_same_thread=False, factory=ClosingConnection)
         return conn
 
     def begin(self) -> None:
@@ -268,8 +276,18 @@ class Artifact:
     # -- stored responses ---------------------------------------------------------
 
     def response(self, key: str) -> StoredResponse | None:
-        """The response stored by the build for this path, if any."""
-        row = self._conn().execute("SELECT body, gzip, etag, headers FROM responses WHERE key = ?", (key,)).fetchone()
+        """The response stored by the build for this path, if any.
+
+        Outside a read transaction (:meth:`pin`: the fast path answers with this one query), it is read
+        through a connection that does not map the file: each page touched through a mapping brings the
+        cached pages around it into the worker's resident set (the kernel's fault-around), and 10,000
+        distinct bodies made some 400 MB of each worker's RSS. Those pages are the shared page cache, but
+        RSS counted them once per worker.
+        """
+        conn = self._conn()
+        if isinstance(conn, _ReaderConnection) and not conn.in_transaction and conn.unmapped is not None:
+            conn = conn.unmapped
+        row = conn.execute("SELECT body, gzip, etag, headers FROM responses WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
         body, gzipped, etag, headers = row

@@ -16,7 +16,7 @@ from api.prerender import RENDERER
 from briefs import build
 from briefs.build import BuildReport, Renderer, build_artifact
 from briefs.model import Brief
-from briefs.reader import Artifact, ArtifactError, ArtifactWatch
+from briefs.reader import Artifact, ArtifactError, ArtifactWatch, FileIdentity
 from briefs.search import SearchFilters
 from tests.conftest import ROOT
 
@@ -351,3 +351,19 @@ def test_an_artifact_where_the_reader_cannot_write_is_read_without_a_log(
     assert reader.brief_count == 3 and _title(reader, "copy-1")
     reader.release()
     assert sorted(p.name for p in output.parent.iterdir()) == before  # no -wal, no -shm created
+
+
+def test_a_reader_that_looked_during_the_commit_still_sees_the_file_change_after_it(
+    content: Path, tmp_path: Path
+) -> None:
+    # The log's last write comes before SQLite publishes the commit, and a reader in a request keeps the
+    # checkpoint from touching the file: only a change made after the commit tells such a reader to look again.
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    watch = ArtifactWatch(str(output))
+    reading = watch.pinned()
+    _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
+    looked = FileIdentity.of(str(output))
+    _build(content, output)
+    assert FileIdentity.of(str(output)) != looked
+    reading.release()
