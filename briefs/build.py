@@ -41,7 +41,7 @@ from briefs.history import NONE, History, head_of, read_history
 from briefs.loader import MISSING_DIR, load_entity_files, parse_file
 from briefs.model import Brief, Entities
 from briefs.responses import StoredResponse
-from briefs.sources import Content, SourceFile, read_content
+from briefs.sources import Content, FileStats, SourceFile, load, read_content
 from briefs.versions import VersionIndex, parse_change, update_versions
 
 log = logging.getLogger(__name__)
@@ -159,9 +159,10 @@ def build_artifact(
     target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target):
         _remove_leftovers(target)
-        content = read_content(content_dir)
         fingerprint = f"{artifact.FORMAT} {renderer.fingerprint if renderer else 'no responses'}"
         previous = artifact.read_state(target, fingerprint)
+        # Brief files whose stat is as the last build recorded are not read again (nor hashed).
+        content = read_content(content_dir, *_known_stats(target)) if previous else read_content(content_dir)
         head = head_of(content.shown) if not content.missing else None
         if previous is not None and previous.complete and (previous.version, previous.head) == (content.version, head):
             return BuildReport(
@@ -173,6 +174,7 @@ def build_artifact(
             report = _write_in_place(content, target, renderer=renderer, jobs=jobs, progress=progress)
         else:
             report = _write_beside(content, target, fingerprint, renderer=renderer, jobs=jobs, progress=progress)
+        _save_stats(target, content)
     return dataclasses.replace(report, seconds=time.perf_counter() - started)
 
 
@@ -294,6 +296,7 @@ def _update(
         for f in todo
     ]  # fmt: skip
     change.reused = len(content.brief_files) - len(todo)
+    tasks = [dataclasses.replace(task, file=load(task.file)) if task.file.unread else task for task in tasks]
     for parsed in _parse_all(tasks, entities, renderer=renderer, jobs=jobs, progress=progress):
         _apply(conn, parsed, known.get(parsed.file.name), digest, keys[parsed.file.name])
         change.parsed += 1
@@ -459,6 +462,32 @@ def _remove_leftovers(target: Path) -> None:
     for leftover in target.parent.glob(f".{target.name}.*.tmp"):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
+
+
+def _stats_path(target: Path) -> Path:
+    return target.parent / f"{target.name}.stats"
+
+
+def _known_stats(target: Path) -> tuple[FileStats, int]:
+    """The brief files' stats and digests as the last build read them, and when (``<output>.stats``).
+
+    A cache beside the artifact, not in it (the artifact's bytes depend on the content alone): each
+    entry holds what a file's bytes hashed to while its stat was so, whichever artifact it served.
+    """
+    try:
+        saved = json.loads(_stats_path(target).read_bytes())
+        return {name: (int(m), int(size), str(sha)) for name, (m, size, sha) in saved["files"].items()}, int(
+            saved["at"]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, 0
+
+
+def _save_stats(target: Path, content: Content) -> None:
+    stats = _stats_path(target)
+    temporary = stats.parent / f".{stats.name}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps({"at": content.read_at_ns, "files": content.file_stats()}), encoding="utf-8")
+    os.replace(temporary, stats)
 
 
 def _mark_committed(target: Path) -> None:

@@ -7,6 +7,8 @@ import contextlib
 import hashlib
 import os
 import posixpath
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,13 @@ class SourceFile:
     """Hex digest of :attr:`data`: a file whose digest is unchanged need not be parsed again."""
     problem: ContentError | None = None
     """Why it could not be read, if it could not."""
+    path: str = ""
+    """Where it was read from."""
+    stat: tuple[int, int] = (0, 0)
+    """Modification time (ns) and size when read: while both stay the same, a later build trusts :attr:`sha256`."""
+    unread: bool = False
+    """True when :attr:`data` was not read (it is empty) because the file's stat and digest were known
+    (:func:`read_content`); :func:`load` reads it."""
 
     @property
     def stem(self) -> str:
@@ -51,15 +60,21 @@ class Content:
     """``briefs/*.md``, by name."""
     missing: bool = False
     """True when the directory does not exist."""
+    read_at_ns: int = 0
+    """When the files were listed (``time.time_ns()``): see :func:`read_content`."""
 
     version: str = field(init=False)
-    """Short hash of every file read: the same content gives the same version on every machine."""
+    """Short hash of every file's name and bytes: the same content gives the same version on every machine."""
 
     def __post_init__(self) -> None:
         digest = hashlib.sha256()
         for file in (*self.entity_files, *self.brief_files):
-            digest.update(f"{file.name}\0".encode() + file.data + b"\0")
-        object.__setattr__(self, "version", digest.hexdigest()[:16])  # once: hashing 100 MB takes a while
+            digest.update(f"{file.name}\0{file.sha256}\0".encode())
+        object.__setattr__(self, "version", digest.hexdigest()[:16])
+
+    def file_stats(self) -> dict[str, tuple[int, int, str]]:
+        """What a later :func:`read_content` may trust: each brief file's stat and digest, by name."""
+        return {file.name: (*file.stat, file.sha256) for file in self.brief_files if file.sha256}
 
     @property
     def entity_digest(self) -> str:
@@ -88,15 +103,49 @@ def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, i
     return tuple(signature)
 
 
-def read_content(content_dir: str | os.PathLike[str]) -> Content:
-    """Read every entity and brief file under ``content_dir``; nothing here raises for bad content."""
+FileStats = Mapping[str, tuple[int, int, str]]
+"""Brief file name to its modification time (ns), size and sha256, as an earlier read found them."""
+RACY_NS = 2_000_000_000
+"""A file modified this close to the read that recorded it may change again with the same stat: read it again."""
+
+
+def read_content(content_dir: str | os.PathLike[str], known: FileStats | None = None, known_at_ns: int = 0) -> Content:
+    """Read every entity and brief file under ``content_dir``; nothing here raises for bad content.
+
+    :param known: stats and digests of brief files recorded by an earlier read (:meth:`Content.file_stats`),
+        listed at ``known_at_ns``. A brief file whose modification time and size are as recorded, and
+        were so well before that read, is not read again: its digest is trusted (as ``make`` and git
+        trust a file's stat) and :func:`load` reads it if it must be parsed.
+    """
     root = Path(content_dir)
     shown = str(content_dir)
     if not root.is_dir():
         return Content(shown, (), (), missing=True)
+    started = time.time_ns()
     entity_files = tuple(_read(path, name, shown) for path, name in _files(root, ENTITY_PATTERN))
-    brief_files = tuple(_read(path, name, shown) for path, name in _files(root, BRIEF_PATTERN))
-    return Content(shown, entity_files, brief_files)
+    trusted_before = known_at_ns - RACY_NS
+    brief_files = tuple(
+        _trusted(path, name, shown, known.get(name), trusted_before) if known else _read(path, name, shown)
+        for path, name in _files(root, BRIEF_PATTERN)
+    )
+    return Content(shown, entity_files, brief_files, read_at_ns=started)
+
+
+def load(file: SourceFile) -> SourceFile:
+    """The file with its bytes read, if they were not."""
+    return _read(file.path, file.name, file.shown.removesuffix(f"/{file.name}")) if file.unread else file
+
+
+def _trusted(path: str, name: str, shown_root: str, known: tuple[int, int, str] | None, before: int) -> SourceFile:
+    if known is not None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return _read(path, name, shown_root)
+        now = (stat.st_mtime_ns, stat.st_size)
+        if now == known[:2] and stat.st_mtime_ns < before:
+            return SourceFile(name, f"{shown_root}/{name}", b"", known[2], path=path, stat=now, unread=True)
+    return _read(path, name, shown_root)
 
 
 def _files(root: Path, pattern: str) -> list[tuple[str, str]]:
@@ -111,11 +160,14 @@ def _read(path: str, name: str, shown_root: str) -> SourceFile:
     shown = f"{shown_root}/{name}"
     try:
         with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
             data = handle.read()
     except OSError as exc:
         problem = ContentError(shown, 1, f"cannot read the file: {exc.strerror or exc}")
-        return SourceFile(name, shown, b"", "", problem)
-    return SourceFile(name, shown, data, hashlib.sha256(data).hexdigest())
+        return SourceFile(name, shown, b"", "", problem, path=path)
+    return SourceFile(
+        name, shown, data, hashlib.sha256(data).hexdigest(), path=path, stat=(stat.st_mtime_ns, stat.st_size)
+    )
 
 
 def decode(file: SourceFile) -> tuple[str, ContentError | None]:

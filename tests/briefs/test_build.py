@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from api.prerender import RENDERER
-from briefs import build
+from briefs import build, sources
 from briefs.build import BuildReport, Renderer, build_artifact
 from briefs.model import Brief
 from briefs.reader import Artifact, ArtifactError, ArtifactWatch, FileIdentity
@@ -367,3 +367,37 @@ def test_a_reader_that_looked_during_the_commit_still_sees_the_file_change_after
     _build(content, output)
     assert FileIdentity.of(str(output)) != looked
     reading.release()
+
+
+def test_an_incremental_build_reads_only_the_files_whose_stat_changed(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_ago = 1_600_000_000
+    for path in content.rglob("*.*"):
+        os.utime(path, (long_ago, long_ago))
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    read: list[str] = []
+    original = sources._read
+    monkeypatch.setattr(sources, "_read", lambda path, name, shown: read.append(name) or original(path, name, shown))
+    _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
+    report = _build(content, output)
+    assert report.parsed == 1 and b'"title":"Edited: ' in _body(output, "/v1/briefs/copy-1")
+    assert [name for name in read if name.startswith("briefs/")] == ["briefs/copy-1.md"]
+    # A file changed moments before the build that recorded it is read again, whatever its stat says.
+    read.clear()
+    _edit(content / "briefs" / "copy-2.md", "Sochi", "Socha")  # the same size
+    _build(content, output)
+    assert "briefs/copy-1.md" in read and "briefs/copy-2.md" in read
+
+
+def test_an_entity_change_reads_every_brief_again(content: Path, tmp_path: Path) -> None:
+    long_ago = 1_600_000_000
+    for path in content.rglob("*.*"):
+        os.utime(path, (long_ago, long_ago))
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    actors = next((content / "entities").glob("actors.y*ml"))
+    actors.write_text(actors.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    report = _build(content, output)
+    assert report.parsed == 3 and report.errors == ()
