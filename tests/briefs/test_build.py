@@ -59,6 +59,20 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _watched(content: Path, tmp_path: Path) -> tuple[Path, ArtifactWatch]:
+    """An artifact built from ``content``, and a watch over it as a server has."""
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    return output, ArtifactWatch(str(output))
+
+
+def _aged(content: Path) -> None:
+    """Every content file last modified long ago (a build trusts the stat of such a file)."""
+    long_ago = 1_600_000_000
+    for path in content.rglob("*.*"):
+        os.utime(path, (long_ago, long_ago))
+
+
 def _body(output: Path, key: str) -> bytes:
     stored = Artifact(str(output)).response(key)
     assert stored is not None, key
@@ -230,9 +244,7 @@ def test_a_corrupt_artifact_is_rebuilt_from_scratch(content: Path, tmp_path: Pat
 def test_a_truncated_or_foreign_file_is_refused_and_the_watch_keeps_the_last_good(
     content: Path, tmp_path: Path
 ) -> None:
-    output = tmp_path / "out.sqlite"
-    _build(content, output)
-    watch = ArtifactWatch(str(output))
+    output, watch = _watched(content, tmp_path)
     good = watch.current()
     data = output.read_bytes()
     for bad in (data[: len(data) // 2], b"SQLite format 3\x00" + b"\x00" * 200, b""):
@@ -322,9 +334,7 @@ def test_a_build_from_scratch_over_a_log_with_pages_serves_the_new_file(content:
 def test_readers_that_keep_the_log_busy_fail_a_build_from_scratch_and_it_replaces_nothing(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    output = tmp_path / "out.sqlite"
-    _build(content, output)
-    watch = ArtifactWatch(str(output))
+    output, watch = _watched(content, tmp_path)
     reading = watch.pinned()
     _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
     _build(content, output)
@@ -358,9 +368,7 @@ def test_a_reader_that_looked_during_the_commit_still_sees_the_file_change_after
 ) -> None:
     # The log's last write comes before SQLite publishes the commit, and a reader in a request keeps the
     # checkpoint from touching the file: only a change made after the commit tells such a reader to look again.
-    output = tmp_path / "out.sqlite"
-    _build(content, output)
-    watch = ArtifactWatch(str(output))
+    output, watch = _watched(content, tmp_path)
     reading = watch.pinned()
     _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
     looked = FileIdentity.of(str(output))
@@ -372,9 +380,7 @@ def test_a_reader_that_looked_during_the_commit_still_sees_the_file_change_after
 def test_an_incremental_build_reads_only_the_files_whose_stat_changed(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    long_ago = 1_600_000_000
-    for path in content.rglob("*.*"):
-        os.utime(path, (long_ago, long_ago))
+    _aged(content)
     output = tmp_path / "out.sqlite"
     _build(content, output)
     read: list[str] = []
@@ -392,9 +398,7 @@ def test_an_incremental_build_reads_only_the_files_whose_stat_changed(
 
 
 def test_an_entity_change_reads_every_brief_again(content: Path, tmp_path: Path) -> None:
-    long_ago = 1_600_000_000
-    for path in content.rglob("*.*"):
-        os.utime(path, (long_ago, long_ago))
+    _aged(content)
     output = tmp_path / "out.sqlite"
     _build(content, output)
     actors = next((content / "entities").glob("actors.y*ml"))
