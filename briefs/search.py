@@ -398,8 +398,11 @@ def _rank(
         page = [(rowid, score) for rowid, score, _ in conn.execute(sql, params)]
     if len(page) < limit and whole_total and offset + limit > ranked_total:
         params.update(limit=limit - len(page), offset=max(0, offset - ranked_total))
+        # With nothing ranked, no brief's own row matched: every brief hit is a whole one, and the test
+        # that leaves out the ranked ones (a second pass over the passages' matches) can go.
+        whole = selection.whole if ranked_total else selection.briefs
         sql = (
-            f"SELECT brief_text.rowid, -bm25(brief_text, {weights}) AS score {selection.whole} "
+            f"SELECT brief_text.rowid, -bm25(brief_text, {weights}) AS score {whole} "
             "ORDER BY score DESC, brief_text.rowid LIMIT :limit OFFSET :offset"
         )
         page += [(rowid, score) for rowid, score in conn.execute(sql, params)]
@@ -415,8 +418,10 @@ def _details(
         "open": OPEN, "close": CLOSE, "cut": _CUT, "tokens": _SNIPPET_TOKENS, "match": reading.match,
         "rowids": json.dumps([rowid for rowid, _ in page]),
     }  # fmt: skip
-    rows = {row[0]: row for row in conn.execute(_DETAILS, params)}
     briefs = [rowid for rowid, _ in page if rowid % len(HIT_TYPES) == 0]
+    rows: dict[int, tuple[Any, ...]] = {}
+    if len(briefs) < len(page):  # a pass over every match of the passages: not when the page has none
+        rows.update((row[0], row) for row in conn.execute(_DETAILS, params))
     if briefs:
         # A brief hit is shown as its whole text matched (its row in docs holds only its title and summary).
         rows.update((row[0], row) for row in conn.execute(_BRIEF_DETAILS, {**params, "rowids": json.dumps(briefs)}))
