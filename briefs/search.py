@@ -291,7 +291,7 @@ class SearchIndex:
             total, page = _rank(conn, reading, selection, limit, offset)
             hits = _details(conn, reading, page, [e.id for e in reading.entities]) if page else []
         suggestion = None
-        if suggest and reading.syntax == reading_.SYNTAX_WORDS:
+        if suggest and reading.syntax == reading_.SYNTAX_WORDS and (total == 0 or _has_alternatives(reading)):
             suggestion = self._suggester.suggest(reading, lambda text: self.count(self.read(text), filters))
         return SearchResult(total, hits, reading, suggestion)
 
@@ -358,6 +358,13 @@ class SearchIndex:
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""
         return self._connections.get()
+
+
+def _has_alternatives(reading: Reading) -> bool:
+    """Whether a word of the query may be in no brief although the query has hits: only in a group of
+    alternatives (``a OR b``). Otherwise every word a suggestion would respell (not excluded, not a common
+    word) had to match for the query to find anything, so looking each one up (a query per word) is skipped."""
+    return any(len(group.terms) > 1 for group in reading.groups if not group.excluded)
 
 
 def _deserialize(image: bytes) -> sqlite3.Connection:
