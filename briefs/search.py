@@ -66,19 +66,21 @@ __all__ = [
 
 _DETAILS = """
 SELECT rowid, type, brief_id, section_id, element_id, title, base, text,
-       snippet(docs, 2, :open, :close, :cut, :tokens),
-       highlight(docs, 0, :open, :close),
-       snippet(docs, 1, :open, :close, :cut, :tokens)
+       snippet(docs, 2, :open, :close, :cut, :tokens)
 FROM docs WHERE docs MATCH :match AND +rowid IN (SELECT value FROM json_each(:rowids))
 """
 _BRIEF_DETAILS = """
 SELECT b.doc, 'brief', b.brief_id, NULL, NULL, b.title, 0, b.text,
-       snippet(brief_text, 2, :open, :close, :cut, :tokens),
-       highlight(brief_text, 0, :open, :close),
-       snippet(brief_text, 1, :open, :close, :cut, :tokens)
+       snippet(brief_text, 2, :open, :close, :cut, :tokens)
 FROM brief_text CROSS JOIN brief_bodies b ON b.doc = brief_text.rowid
 WHERE brief_text MATCH :match AND +brief_text.rowid IN (SELECT value FROM json_each(:rowids))
 """
+_MARKS = """
+SELECT highlight({table}, 0, :open, :close), snippet({table}, 1, :open, :close, :cut, :tokens)
+FROM {table} WHERE {table} MATCH :match AND rowid = :rowid
+"""
+"""The title highlighted and a snippet of the summary, for a hit whose text shows no match (each costs a pass
+over the row's words, so they are asked for only then; by rowid, FTS5 seeks that one row)."""
 # "+rowid": the page's rows are picked from one pass over the matches; as a rowid constraint,
 # FTS5 would evaluate the whole query again for each row of the page.
 _CUT = CUT
@@ -441,7 +443,19 @@ def _details(
             (params["rowids"], json.dumps(entity_ids)),
         ):
             mentions[doc] = (start, end)
-    return [_hit(rows[rowid], score, mentions.get(rowid)) for rowid, score in page if rowid in rows]
+    hits = []
+    for rowid, score in page:
+        row = rows.get(rowid)
+        if row is None:
+            continue
+        mention = mentions.get(rowid)
+        marks: tuple[str | None, str | None] = (None, None)
+        if OPEN not in (row[8] or "") and not (mention is not None and row[7]):
+            # Neither the text nor a mention shows the match: the title or the summary does.
+            table = "brief_text" if rowid % len(HIT_TYPES) == 0 else "docs"
+            marks = conn.execute(_MARKS.format(table=table), {**params, "rowid": rowid}).fetchone() or marks
+        hits.append(_hit((*row, *marks), score, mention))
+    return hits
 
 
 def _hit(row: tuple[Any, ...], score: float, mention: tuple[int, int] | None) -> SearchHit:
