@@ -30,9 +30,16 @@ _WORD = re.compile(r"\w", re.UNICODE)
 _WORD_RUN = re.compile(r"\S+")
 
 
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~")
+_ASCII_ENCODED = {code: chr(code) if chr(code) in _UNRESERVED else f"%{code:02X}" for code in range(128)}
+"""What :func:`encode_part` makes of each ASCII character, as one ``str.translate`` table."""
+
+
 def encode_part(text: str) -> str:
     """One part of a text directive, percent-encoded: everything but ASCII letters, digits, ``.``, ``_``
     and ``~``; ``-`` (the prefix and suffix marker) included."""
+    if text.isascii():
+        return text.translate(_ASCII_ENCODED)  # quote() as below, a third of the time (three parts a citation)
     return quote(text, safe="").replace("-", "%2D")
 
 

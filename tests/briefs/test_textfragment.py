@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from flask.testing import FlaskClient
@@ -169,3 +169,8 @@ def test_the_context_words_are_those_of_the_whole_paragraph(text: str, data: st.
 def test_a_long_word_cut_by_the_window_is_taken_whole(text: str) -> None:
     for at in (0, 2, len(text) - 2, len(text)):
         assert (prefix_words(text, at), suffix_words(text, at)) == _context_in_full(text, at, at)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_a_part_is_encoded_as_quote_encodes_it_with_the_hyphen(text: str) -> None:
+    assert encode_part(text) == quote(text, safe="").replace("-", "%2D")
