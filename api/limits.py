@@ -3,10 +3,13 @@ headers and GET bodies, each answered with a 4xx problem.
 
 :class:`ClientLimit` counts the same limit for :mod:`api.fastpath` without a
 Flask request: the same ``limits`` strategy and storage, the same keys.
+:class:`SweptMemoryStorage` is the ``memory://`` storage, registered with
+``limits`` as a storage of its own (its documented way to add one).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -15,7 +18,7 @@ from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, Storage
+from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from api.problems import abort
@@ -26,7 +29,39 @@ KEY_PREFIX = "briefs"
 SCOPE = "global"
 """Flask-Limiter's scope of an application-wide limit: one count per client, whatever the endpoint."""
 SWEEP_EVERY_S = 10.0
-"""How often :class:`ClientLimit` lets the in-memory storage start its sweep of expired counts."""
+"""How often :class:`SweptMemoryStorage` sweeps expired counts away."""
+MEMORY_URI = "memory://"
+SWEPT_MEMORY_URI = "briefs-memory://"
+"""What ``memory://`` (the default ``BRIEFS_RATELIMIT_STORAGE_URI``) is given to Flask-Limiter as."""
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """limits' in-memory storage, counting exactly as it does, whose sweep of expired counts runs at most once
+    per :data:`SWEEP_EVERY_S`, in the request that finds it due.
+
+    :class:`MemoryStorage` starts a timer thread to sweep them on every ``incr()`` that finds the previous one
+    finished (10 ms after it started): about one thread per request at a search's pace, 2 to 3% of a search's
+    CPU, and under load the wait for each thread to start cost more than the rest of a cached answer. The
+    counts themselves need no sweep: ``get()`` and ``incr()`` drop an expired count when they meet it; the sweep
+    only bounds the memory held by clients that have gone.
+    """
+
+    STORAGE_SCHEME = ["briefs-memory"]  # noqa: RUF012 - what limits' registry of storages reads
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str) -> None:
+        self._next_sweep = 0.0
+        self._sweeping = threading.Lock()
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the name by which MemoryStorage calls it
+        now = time.monotonic()
+        if now < self._next_sweep or not self._sweeping.acquire(blocking=False):
+            return
+        try:
+            self._next_sweep = now + SWEEP_EVERY_S
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+        finally:
+            self._sweeping.release()
 
 
 def init_limits(app: flask.Flask) -> Limiter:
@@ -40,11 +75,12 @@ def init_limits(app: flask.Flask) -> Limiter:
     workers and replicas.
     """
     app.before_request(_check_sizes)
+    storage_uri = app.config["BRIEFS_RATELIMIT_STORAGE_URI"]
     limiter = Limiter(
         get_remote_address,
         app=app,
         application_limits=[app.config["BRIEFS_RATELIMIT"]],
-        storage_uri=app.config["BRIEFS_RATELIMIT_STORAGE_URI"],
+        storage_uri=SWEPT_MEMORY_URI if storage_uri == MEMORY_URI else storage_uri,
         headers_enabled=True,
         application_limits_exempt_when=lambda: request.endpoint in UNLIMITED_ENDPOINTS,
         key_prefix=KEY_PREFIX,
@@ -86,7 +122,6 @@ class ClientLimit:
     def __init__(self, limiter: Limiter, limits: str) -> None:
         self._limiter = limiter
         self._items: list[RateLimitItem] = sorted(parse_many(limits))  # Flask-Limiter checks the shortest first
-        self._next_sweep = 0.0
 
     def hit(self, client: str) -> Verdict:
         """Count one request of ``client`` (its address) against every limit, as Flask-Limiter's
@@ -105,7 +140,7 @@ class ClientLimit:
             if type(strategy) is FixedWindowRateLimiter:
                 # One round trip fewer than hit() then get_window_stats(): incr() returns the count.
                 key = item.key_for(*args)
-                count = self._incr(strategy.storage, key, item.get_expiry())
+                count = strategy.storage.incr(key, item.get_expiry())
                 allowed = count <= item.amount
                 if item is shown or not allowed:
                     remaining, reset = max(0, item.amount - count), strategy.storage.get_expiry(key)
@@ -122,22 +157,3 @@ class ClientLimit:
             ("X-RateLimit-Reset", str(reset_at)), ("Retry-After", str(int(reset_at - time.time()))),
         )  # fmt: skip
         return Verdict(not breached, breached, headers)
-
-    def _incr(self, storage: Storage, key: str, expiry: int) -> int:
-        """``storage.incr(key, expiry)``; in memory, without starting a thread.
-
-        limits' :class:`MemoryStorage` starts a timer thread, to sweep expired counts away, on
-        every ``incr()`` that finds the previous one finished (10 ms after it started): about one
-        thread per 10 ms of traffic, and under load the wait for each thread to start costs more
-        than the rest of a cached answer. Here, the count is kept exactly as ``incr()`` keeps it,
-        and ``incr()`` itself (so its sweep) runs once per :data:`SWEEP_EVERY_S`.
-        """
-        if type(storage) is not MemoryStorage or time.monotonic() >= self._next_sweep:
-            self._next_sweep = time.monotonic() + SWEEP_EVERY_S
-            return storage.incr(key, expiry)
-        storage.get(key)  # drops the count if its window is over, as incr() does first
-        with storage.locks[key]:
-            storage.storage[key] += 1
-            if storage.storage[key] == 1:
-                storage.expirations[key] = time.time() + expiry
-        return storage.storage.get(key, 0)

@@ -66,21 +66,25 @@ __all__ = [
 
 _DETAILS = """
 SELECT rowid, type, brief_id, section_id, element_id, title, base, text,
-       snippet(docs, 2, :open, :close, :cut, :tokens),
-       highlight(docs, 0, :open, :close),
-       snippet(docs, 1, :open, :close, :cut, :tokens)
-FROM docs WHERE docs MATCH :match AND +rowid IN (SELECT value FROM json_each(:rowids))
+       snippet(docs, 2, :open, :close, :cut, :tokens)
+FROM docs WHERE docs MATCH :match AND rowid IN (SELECT value FROM json_each(:rowids))
 """
 _BRIEF_DETAILS = """
 SELECT b.doc, 'brief', b.brief_id, NULL, NULL, b.title, 0, b.text,
-       snippet(brief_text, 2, :open, :close, :cut, :tokens),
-       highlight(brief_text, 0, :open, :close),
-       snippet(brief_text, 1, :open, :close, :cut, :tokens)
+       snippet(brief_text, 2, :open, :close, :cut, :tokens)
 FROM brief_text CROSS JOIN brief_bodies b ON b.doc = brief_text.rowid
 WHERE brief_text MATCH :match AND +brief_text.rowid IN (SELECT value FROM json_each(:rowids))
 """
-# "+rowid": the page's rows are picked from one pass over the matches; as a rowid constraint,
-# FTS5 would evaluate the whole query again for each row of the page.
+_MARKS = """
+SELECT highlight({table}, 0, :open, :close), snippet({table}, 1, :open, :close, :cut, :tokens)
+FROM {table} WHERE {table} MATCH :match AND rowid = :rowid
+"""
+"""The title highlighted and a snippet of the summary, for a hit whose text shows no match (each costs a pass
+over the row's words, so they are asked for only then; by rowid, FTS5 seeks that one row)."""
+# In docs, "rowid IN": FTS5 evaluates the query once per row of the page, seeking to that row in each
+# term's list of rows (at 10,000 briefs, 1.15 against 1.48 ms a page, p50, and no long tail for common
+# words). In brief_text, "+rowid": the page's rows are picked from one pass over the matches (equal there:
+# about 700 matches a query).
 _CUT = CUT
 """What snippet() puts where it cut the text, turned into "…" (a sentinel, so that the text's own "…" stays)."""
 _SNIPPET_TOKENS = 24
@@ -291,7 +295,7 @@ class SearchIndex:
             total, page = _rank(conn, reading, selection, limit, offset)
             hits = _details(conn, reading, page, [e.id for e in reading.entities]) if page else []
         suggestion = None
-        if suggest and reading.syntax == reading_.SYNTAX_WORDS:
+        if suggest and reading.syntax == reading_.SYNTAX_WORDS and (total == 0 or _has_alternatives(reading)):
             suggestion = self._suggester.suggest(reading, lambda text: self.count(self.read(text), filters))
         return SearchResult(total, hits, reading, suggestion)
 
@@ -360,6 +364,13 @@ class SearchIndex:
         return self._connections.get()
 
 
+def _has_alternatives(reading: Reading) -> bool:
+    """Whether a word of the query may be in no brief although the query has hits: only in a group of
+    alternatives (``a OR b``). Otherwise every word a suggestion would respell (not excluded, not a common
+    word) had to match for the query to find anything, so looking each one up (a query per word) is skipped."""
+    return any(len(group.terms) > 1 for group in reading.groups if not group.excluded)
+
+
 def _deserialize(image: bytes) -> sqlite3.Connection:
     # Closed when collected, maybe by another thread than the one that used it.
     conn = sqlite3.connect(":memory:", check_same_thread=False, factory=ClosingConnection)
@@ -398,8 +409,11 @@ def _rank(
         page = [(rowid, score) for rowid, score, _ in conn.execute(sql, params)]
     if len(page) < limit and whole_total and offset + limit > ranked_total:
         params.update(limit=limit - len(page), offset=max(0, offset - ranked_total))
+        # With nothing ranked, no brief's own row matched: every brief hit is a whole one, and the test
+        # that leaves out the ranked ones (a second pass over the passages' matches) can go.
+        whole = selection.whole if ranked_total else selection.briefs
         sql = (
-            f"SELECT brief_text.rowid, -bm25(brief_text, {weights}) AS score {selection.whole} "
+            f"SELECT brief_text.rowid, -bm25(brief_text, {weights}) AS score {whole} "
             "ORDER BY score DESC, brief_text.rowid LIMIT :limit OFFSET :offset"
         )
         page += [(rowid, score) for rowid, score in conn.execute(sql, params)]
@@ -415,8 +429,10 @@ def _details(
         "open": OPEN, "close": CLOSE, "cut": _CUT, "tokens": _SNIPPET_TOKENS, "match": reading.match,
         "rowids": json.dumps([rowid for rowid, _ in page]),
     }  # fmt: skip
-    rows = {row[0]: row for row in conn.execute(_DETAILS, params)}
     briefs = [rowid for rowid, _ in page if rowid % len(HIT_TYPES) == 0]
+    rows: dict[int, tuple[Any, ...]] = {}
+    if len(briefs) < len(page):  # a pass over every match of the passages: not when the page has none
+        rows.update((row[0], row) for row in conn.execute(_DETAILS, params))
     if briefs:
         # A brief hit is shown as its whole text matched (its row in docs holds only its title and summary).
         rows.update((row[0], row) for row in conn.execute(_BRIEF_DETAILS, {**params, "rowids": json.dumps(briefs)}))
@@ -429,7 +445,19 @@ def _details(
             (params["rowids"], json.dumps(entity_ids)),
         ):
             mentions[doc] = (start, end)
-    return [_hit(rows[rowid], score, mentions.get(rowid)) for rowid, score in page if rowid in rows]
+    hits = []
+    for rowid, score in page:
+        row = rows.get(rowid)
+        if row is None:
+            continue
+        mention = mentions.get(rowid)
+        marks: tuple[str | None, str | None] = (None, None)
+        if OPEN not in (row[8] or "") and not (mention is not None and row[7]):
+            # Neither the text nor a mention shows the match: the title or the summary does.
+            table = "brief_text" if rowid % len(HIT_TYPES) == 0 else "docs"
+            marks = conn.execute(_MARKS.format(table=table), {**params, "rowid": rowid}).fetchone() or marks
+        hits.append(_hit((*row, *marks), score, mention))
+    return hits
 
 
 def _hit(row: tuple[Any, ...], score: float, mention: tuple[int, int] | None) -> SearchHit:

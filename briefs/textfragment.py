@@ -30,9 +30,16 @@ _WORD = re.compile(r"\w", re.UNICODE)
 _WORD_RUN = re.compile(r"\S+")
 
 
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~")
+_ASCII_ENCODED = {code: chr(code) if chr(code) in _UNRESERVED else f"%{code:02X}" for code in range(128)}
+"""What :func:`encode_part` makes of each ASCII character, as one ``str.translate`` table."""
+
+
 def encode_part(text: str) -> str:
     """One part of a text directive, percent-encoded: everything but ASCII letters, digits, ``.``, ``_``
     and ``~``; ``-`` (the prefix and suffix marker) included."""
+    if text.isascii():
+        return text.translate(_ASCII_ENCODED)  # quote() as below, a third of the time (three parts a citation)
     return quote(text, safe="").replace("-", "%2D")
 
 
@@ -61,29 +68,53 @@ def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return before + 1, len(text) if after == -1 else after
 
 
-def _take_words(runs: list[re.Match[str]], words: int) -> list[re.Match[str]]:
-    """The first runs holding ``words`` words (runs of punctuation alone, such as ``&`` or ``“``, come along)."""
-    taken, counted = [], 0
+def _take_words(runs: list[re.Match[str]], words: int) -> tuple[list[re.Match[str]], int]:
+    """The first runs holding ``words`` words (runs of punctuation alone, such as ``&`` or ``“``, come along),
+    and how many words they hold (fewer if ``runs`` ran out)."""
+    taken: list[re.Match[str]] = []
+    counted = 0
     for run in runs:
         if counted == words:
             break
         taken.append(run)
         counted += bool(_WORD.search(run.group()))
-    return taken
+    return taken, counted
+
+
+_WINDOW_CHARS = 120
+"""Characters around a quote that :func:`prefix_words` and :func:`suffix_words` look at first (doubled until
+they hold enough words or reach the paragraph's edge): listing every word of a long paragraph cost more than
+the rest of a citation."""
 
 
 def prefix_words(text: str, start: int, words: int = CONTEXT_WORDS) -> str:
     """Up to ``words`` whole words just before ``start``, in the same paragraph, as they stand."""
     begin, _ = _paragraph_bounds(text, start, start)
-    taken = _take_words(list(_WORD_RUN.finditer(text, begin, start))[::-1], words)
-    return text[taken[-1].start() : start].strip() if taken else ""
+    size = _WINDOW_CHARS
+    while True:
+        low = max(begin, start - size)
+        runs = list(_WORD_RUN.finditer(text, low, start))[::-1]
+        if low > begin and runs:
+            runs.pop()  # the earliest run may be a word cut by the window
+        taken, counted = _take_words(runs, words)
+        if low == begin or counted == words:
+            return text[taken[-1].start() : start].strip() if taken else ""
+        size *= 2
 
 
 def suffix_words(text: str, end: int, words: int = CONTEXT_WORDS) -> str:
     """Up to ``words`` whole words just after ``end``, in the same paragraph, as they stand."""
     _, finish = _paragraph_bounds(text, end, end)
-    taken = _take_words(list(_WORD_RUN.finditer(text, end, finish)), words)
-    return text[end : taken[-1].end()].strip() if taken else ""
+    size = _WINDOW_CHARS
+    while True:
+        high = min(finish, end + size)
+        runs = list(_WORD_RUN.finditer(text, end, high))
+        if high < finish and runs:
+            runs.pop()  # the last run may be a word cut by the window
+        taken, counted = _take_words(runs, words)
+        if high == finish or counted == words:
+            return text[end : taken[-1].end()].strip() if taken else ""
+        size *= 2
 
 
 def text_directive(text: str, start: int, end: int) -> str:

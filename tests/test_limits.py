@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
+import time
+from unittest.mock import patch
 
 import pytest
 from flask.testing import FlaskClient
 
 from api import create_app
+from api.limits import SweptMemoryStorage
 from api.logs import JsonFormatter
 from tests.conftest import ROOT
 
@@ -93,3 +97,29 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit() -> None:
     first = [client.get("/v1", headers={"X-Forwarded-For": "203.0.113.1"}).status_code for _ in range(3)]
     second = [client.get("/v1", headers={"X-Forwarded-For": "203.0.113.2"}).status_code for _ in range(3)]
     assert first == second == [200, 200, 429]
+
+
+def test_the_in_memory_limit_counts_without_starting_a_thread_per_request() -> None:
+    # limits' MemoryStorage starts a timer thread on nearly every count; the storage used for memory:// does not.
+    app = create_app({"BRIEFS_CONTENT_DIR": str(ROOT / "content"), "BRIEFS_RATELIMIT": "100 per minute"})
+    (limiter,) = app.extensions["limiter"]
+    assert isinstance(limiter.storage, SweptMemoryStorage)
+    client = app.test_client()
+    client.get("/v1/search?q=border")
+    started = threading.Thread.start
+    with patch.object(threading.Thread, "start", autospec=True, side_effect=started) as start:
+        answers = [client.get(f"/v1/search?q=border&page={page}") for page in (1, 2, 3)]
+        answers += [client.get("/v1/briefs/sochi-summit-2021") for _ in range(3)]  # the fast path
+    assert start.call_count == 0
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["98", "97", "96", "95", "94", "93"]
+
+
+def test_the_in_memory_storage_sweeps_expired_counts_away(monkeypatch: pytest.MonkeyPatch) -> None:
+    storage = SweptMemoryStorage()
+    storage.incr("gone", 1)
+    storage.incr("kept", 60)
+    storage.expirations["gone"] -= 2  # its window ended
+    assert "gone" in storage.storage  # until the next sweep is due
+    monkeypatch.setattr(time, "monotonic", lambda: storage._next_sweep + 1)
+    assert storage.incr("kept", 60) == 2
+    assert "gone" not in storage.storage and storage.get("kept") == 2

@@ -525,3 +525,10 @@ def test_hits_are_cited_as_the_whole_brief_would_cite_them(seed: Corpus, seed_in
         assert list(shown.items()) == list(Schema.dump(SearchHitSchema(), CitedHit(hit, citation)).items())
     if query == "Azerbaijan":
         assert {c.element_id for c in expected if c} > {None}  # citations in blocks, and in sections outside them
+
+
+def test_a_brief_matched_by_its_summary_alone_shows_the_summary(small_index: SearchIndex) -> None:
+    # "resumed" stands in the summary of zurich-talks, not in its text: the summary is the snippet, uncited.
+    _, hits = found(small_index, "resumed", types={"brief"})
+    assert [(hit.brief_id, hit.match_start) for hit in hits] == [("zurich-talks", None)]
+    assert "<mark>resumed</mark>" in hits[0].snippet

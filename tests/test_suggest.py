@@ -88,3 +88,10 @@ def test_a_suggestion_never_points_to_an_empty_result(index: SearchIndex) -> Non
     # "demarcation" is in no strategy element: with that filter, nothing to suggest.
     assert index.search("demarkation", filters=SearchFilters(frozenset({"strategy-element"}))).suggestion is None
     assert index.search("demarkation", filters=SearchFilters(frozenset({"expectation"}))).suggestion is not None
+
+
+def test_a_misspelt_alternative_is_suggested_even_when_the_query_has_hits(index: SearchIndex) -> None:
+    # The other word finds hits; the misspelt one finds none and still gets its suggestion.
+    result = index.search("border OR demarkation")
+    assert result.total > 0
+    assert result.suggestion is not None and result.suggestion.text == "border OR demarcation"

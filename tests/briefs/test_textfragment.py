@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api.store import EXTENSION
-from briefs.textfragment import encode_part, fragment, text_directive, widen_to_words
+from briefs.textfragment import encode_part, fragment, prefix_words, suffix_words, text_directive, widen_to_words
 
 LEAD = (
     "Closing words of the paragraph before.\n\n"
@@ -124,3 +126,51 @@ def test_every_mention_of_the_real_brief_is_found_first_where_it_stands(client: 
 @pytest.mark.parametrize("quote", ["Vladimir Putin", "mini-summit", "Trade, transport & links"])
 def test_the_decoded_parts_find_the_quote_where_it_stands(quote: str) -> None:
     assert _matches(LEAD, directive_of(quote)) == [LEAD.index(quote)]
+
+
+def _context_in_full(text: str, start: int, end: int) -> tuple[str, str]:
+    """The prefix and suffix words found by listing every word of the paragraph (as before the window)."""
+    begin = text.rfind("\n", 0, start) + 1
+    after = text.find("\n", end)
+    runs = re.compile(r"\S+")
+    before = list(runs.finditer(text, begin, start))[::-1]
+    following = list(runs.finditer(text, end, len(text) if after == -1 else after))
+
+    def take(runs: list[re.Match[str]]) -> list[re.Match[str]]:
+        taken, counted = [], 0
+        for run in runs:
+            if counted == 3:
+                break
+            taken.append(run)
+            counted += bool(re.search(r"\w", run.group()))
+        return taken
+
+    prefix, suffix = take(before), take(following)
+    return (
+        text[prefix[-1].start() : start].strip() if prefix else "",
+        text[end : suffix[-1].end()].strip() if suffix else "",
+    )
+
+
+_PIECES = st.sampled_from(["a", "bc", "é", " ", " ", " ", "\n", "-", "“", "&", "x" * 50, "y" * 70, "- " * 40])
+
+
+@settings(max_examples=500)
+@given(st.lists(_PIECES, max_size=60).map("".join), st.data())
+def test_the_context_words_are_those_of_the_whole_paragraph(text: str, data: st.DataObject) -> None:
+    # prefix_words and suffix_words look at a window around the quote first; the words must be the same
+    # as when every word of the paragraph is listed (long words and long runs of punctuation included).
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert (prefix_words(text, start), suffix_words(text, end)) == _context_in_full(text, start, end)
+
+
+@pytest.mark.parametrize("text", ["y" * 70 + " " + "y" * 70 + " a", "a " + "y" * 70 + " " + "y" * 70])
+def test_a_long_word_cut_by_the_window_is_taken_whole(text: str) -> None:
+    for at in (0, 2, len(text) - 2, len(text)):
+        assert (prefix_words(text, at), suffix_words(text, at)) == _context_in_full(text, at, at)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_a_part_is_encoded_as_quote_encodes_it_with_the_hyphen(text: str) -> None:
+    assert encode_part(text) == quote(text, safe="").replace("-", "%2D")
