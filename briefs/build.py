@@ -20,13 +20,16 @@ keeps its stored responses. A lock file keeps two builders from writing at once.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import fcntl
 import hashlib
 import json
 import logging
 import os
+import signal
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -54,6 +57,8 @@ LOCK_TIMEOUT_S = 30.0
 """How long a build waits for readers: to empty the write-ahead log, or to change an old artifact to it."""
 LOG_SIZE_LIMIT = 64 * 2**20
 """Bytes of write-ahead log kept once it is emptied (the rest of the file is cut off)."""
+PR_SET_PDEATHSIG = 1
+"""Linux's prctl() option: a signal for this process when its parent ends."""
 PARALLEL_FROM = 64
 """Fewer briefs to parse than this are parsed in this process: starting workers costs more."""
 
@@ -380,7 +385,7 @@ def _parse_all(
     context = get_context("spawn")
     entity_blob = artifact.pickle_entities(entities)
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(entity_blob, render)
+        workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(), entity_blob, render)
     ) as pool:
         chunk = max(1, min(64, len(tasks) // (workers * 8)))
         yield from _counted(pool.map(_parse_in_worker, tasks, chunksize=chunk), len(tasks), progress)
@@ -395,13 +400,23 @@ def _parse_changes(
         return [parse_change(file, entity_sets.get(key, Entities())) for file, key in files]
     blobs = {key: artifact.pickle_entities(entities) for key, entities in entity_sets.items()}
     with ProcessPoolExecutor(
-        workers, mp_context=get_context("spawn"), initializer=_init_history_worker, initargs=(blobs,)
+        workers, mp_context=get_context("spawn"), initializer=_init_history_worker, initargs=(os.getpid(), blobs)
     ) as pool:
         chunk = max(1, min(64, len(files) // (workers * 8)))
         return list(pool.map(_parse_change_in_worker, files, chunksize=chunk))
 
 
-def _init_history_worker(blobs: dict[str, bytes]) -> None:
+def _end_with(builder: int) -> None:
+    """Make this worker process end when the builder does, even when the builder is killed: else it
+    would wait for work forever, holding its memory (Linux; elsewhere the pool's own checks remain)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != builder:  # the builder ended before the line above
+        os._exit(1)
+
+
+def _init_history_worker(builder: int, blobs: dict[str, bytes]) -> None:
+    _end_with(builder)
     _worker_state["entity_sets"] = {key: artifact.unpickle_entities(blob) for key, blob in blobs.items()}
 
 
@@ -421,7 +436,10 @@ def _counted(results: Iterable[_Parsed], total: int, progress: Callable[[int, in
 _worker_state: dict[str, object] = {}
 
 
-def _init_worker(entity_blob: bytes, render: Callable[[Brief, int | None], list[Rendered]] | None) -> None:
+def _init_worker(
+    builder: int, entity_blob: bytes, render: Callable[[Brief, int | None], list[Rendered]] | None
+) -> None:
+    _end_with(builder)
     _worker_state["entities"] = artifact.unpickle_entities(entity_blob)
     _worker_state["render"] = render
 

@@ -58,6 +58,15 @@ def _wait_for(predicate: object, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def _running(pid: int) -> bool:
+    """Whether a process exists and has not ended (a zombie has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def _worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return [int(pid) for pid in children]
@@ -141,8 +150,12 @@ def test_a_builder_killed_mid_write_replaces_nothing(content: Path, tmp_path: Pa
         else:
             # Pages of the open transaction spill into the write-ahead log before it commits.
             _wait_for(lambda: log.exists() and log.stat().st_size > 1_000_000, 60, "the builder writes")
+        _wait_for(lambda: _worker_pids(builder.pid), 30, "the builder parses in worker processes")
+        parsers = _worker_pids(builder.pid)
         builder.send_signal(signal.SIGKILL)
         builder.wait(10)
+        # Its worker processes end with it instead of waiting for work forever.
+        _wait_for(lambda: not any(_running(pid) for pid in parsers), 10, "the builder's workers end")
         assert artifact.read_bytes() == before
         for _ in range(4):
             status, headers, _ = _get(server.base, "/v1/briefs/sochi-summit-2021")
