@@ -494,9 +494,8 @@ def _known_stats(target: Path) -> tuple[FileStats, int]:
     """
     try:
         saved = json.loads(_stats_path(target).read_bytes())
-        return {name: (int(m), int(size), str(sha)) for name, (m, size, sha) in saved["files"].items()}, int(
-            saved["at"]
-        )
+        files = {name: (int(m), int(size), str(sha)) for name, (m, size, sha) in saved["files"].items()}
+        return files, int(saved["at"])
     except (OSError, ValueError, KeyError, TypeError):
         return {}, 0
 
