@@ -16,6 +16,18 @@ def describe(text: str, example: object = None, **extra: object) -> dict[str, ob
     return meta
 
 
+class Ids(fields.List):
+    """A list of ids, strings already: dumped as they are, without a field call for each one (an event
+    lists every brief about it or mentioning it: 10,000 ids at 10,000 briefs). Documented as a list of
+    strings, as ``fields.List(fields.String())`` is."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields.String(), **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[str] | None:
+        return None if value is None else list(value)
+
+
 class SourceLinesSchema(Schema):
     """Where a section or block stands in its Markdown file."""
 

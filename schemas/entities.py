@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from briefs.citations import Citation
 from schemas.citations import CitationSchema
-from schemas.common import ComputedNested, ComputedString, describe
+from schemas.common import ComputedNested, ComputedString, Ids, describe
 from schemas.enums import ActorKind, DatePrecision
 from schemas.urls import absolute, actor_page, actor_url, event_page, event_url
 
@@ -64,9 +64,7 @@ class EventSchema(Schema):
         fields.String(), attribute="event.aliases", required=True,
         metadata=describe("Other names it goes by; search finds its mentions by any of them.", ["Sochi summit"]),
     )  # fmt: skip
-    briefs = fields.List(
-        fields.String(), required=True, metadata=describe("Briefs about it or mentioning it.", ["sochi-summit-2021"])
-    )
+    briefs = Ids(required=True, metadata=describe("Briefs about it or mentioning it.", ["sochi-summit-2021"]))
     url = ComputedString(lambda entry: event_url(entry.event.id), required=True,
                          metadata=describe("Its own path.", "/v1/events/sochi-meeting-2021"))  # fmt: skip
     html_url = ComputedString(
