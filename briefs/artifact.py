@@ -118,6 +118,11 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def wal_path(path: str | Path) -> str:
+    """Where SQLite keeps an artifact's write-ahead log: an incremental build commits there."""
+    return f"{path}-wal"
+
+
 def create(conn: sqlite3.Connection) -> None:
     """Create every table of an empty artifact."""
     for statement in SCHEMA.split(";"):

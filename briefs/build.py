@@ -542,7 +542,7 @@ def _retire_log(target: Path) -> None:
 
     :raises sqlite3.OperationalError: when readers kept the log busy for :data:`LOCK_TIMEOUT_S`
     """
-    log_path = target.parent / f"{target.name}-wal"
+    log_path = Path(artifact.wal_path(target))
     if not log_path.is_file() or log_path.stat().st_size == 0:
         return
     try:

@@ -565,13 +565,8 @@ def _check_header(path: str, size: int) -> None:
 
 def _has_log(path: str) -> bool:
     """Whether the artifact's write-ahead log holds anything."""
-    log_identity = FileIdentity.of(wal_path(path))
+    log_identity = FileIdentity.of(artifact.wal_path(path))
     return log_identity is not None and log_identity.size > 0
-
-
-def wal_path(path: str) -> str:
-    """Where SQLite keeps an artifact's write-ahead log: an incremental build commits there."""
-    return f"{path}-wal"
 
 
 class ArtifactWatch:
@@ -595,7 +590,7 @@ class ArtifactWatch:
 
     def _identity(self) -> tuple[FileIdentity | None, FileIdentity | None]:
         # A rename changes the file; a commit of an incremental build changes its write-ahead log.
-        return FileIdentity.of(self.path), FileIdentity.of(wal_path(self.path))
+        return FileIdentity.of(self.path), FileIdentity.of(artifact.wal_path(self.path))
 
     def current(self) -> Artifact:
         """The artifact to answer this request from (two stat() calls when nothing changed)."""
