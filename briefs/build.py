@@ -114,13 +114,17 @@ class BuildReport:
 
 @dataclass(slots=True)
 class _Change:
-    """Counts of one build, filled in as it goes."""
+    """What one build did (counts, errors, the briefs it holds), filled in as it goes."""
 
     parsed: int = 0
     reused: int = 0
     removed: int = 0
     history: str = ""
     warnings: tuple[ContentError, ...] = ()
+    errors: tuple[ContentError, ...] = ()
+    stale: tuple[str, ...] = ()
+    briefs: int = 0
+    """Briefs in the artifact once written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +179,17 @@ def build_artifact(
                 previous.errors, previous.stale, time.perf_counter() - started, written=False, incremental=True,
                 history=previous.history,
             )  # fmt: skip
-        if previous is not None and previous.complete:
-            report = _write_in_place(content, target, renderer=renderer, jobs=jobs, progress=progress)
+        incremental = previous is not None and previous.complete
+        if incremental:
+            change = _write_in_place(content, target, renderer=renderer, jobs=jobs, progress=progress)
         else:
-            report = _write_beside(content, target, fingerprint, renderer=renderer, jobs=jobs, progress=progress)
+            change = _write_beside(content, target, fingerprint, renderer=renderer, jobs=jobs, progress=progress)
         _save_stats(target, content)
-    return dataclasses.replace(report, seconds=time.perf_counter() - started)
+    return BuildReport(
+        str(target), content.version, change.briefs, change.parsed, change.reused, change.removed, change.errors,
+        change.stale, time.perf_counter() - started, incremental=incremental, history=change.history,
+        warnings=change.warnings,
+    )  # fmt: skip
 
 
 def _write_beside(
@@ -191,7 +200,7 @@ def _write_beside(
     renderer: Renderer | None,
     jobs: int | None,
     progress: Callable[[int, int], None] | None,
-) -> BuildReport:
+) -> _Change:
     """Build from scratch into a new file beside ``target``, then rename it over ``target``."""
     temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
     try:
@@ -204,7 +213,7 @@ def _write_beside(
             artifact.create(conn)
             artifact.set_meta(conn, "fingerprint", fingerprint)
             artifact.set_meta(conn, "generation", "0")
-            change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
+            change = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
             search.optimize_index(conn)
             artifact.set_meta(conn, "complete", "1")
             conn.execute("COMMIT")
@@ -213,7 +222,7 @@ def _write_beside(
                 conn.execute("BEGIN")
                 artifact.insert_responses(conn, None, shared)
                 conn.execute("COMMIT")
-            (briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
+            (change.briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
             # Incremental builds commit to the file in place, through SQLite's write-ahead log: readers keep
             # reading the build they started with until the commit. The mode is written in the file's header.
             conn.execute("PRAGMA journal_mode = WAL")
@@ -227,10 +236,7 @@ def _write_beside(
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
         raise
-    return BuildReport(
-        str(target), content.version, briefs, change.parsed, change.reused, change.removed,
-        errors, stale, 0.0, incremental=False, history=change.history, warnings=change.warnings,
-    )  # fmt: skip
+    return change
 
 
 def _write_in_place(
@@ -240,7 +246,7 @@ def _write_in_place(
     renderer: Renderer | None,
     jobs: int | None,
     progress: Callable[[int, int], None] | None,
-) -> BuildReport:
+) -> _Change:
     """Bring ``target`` up to date in one transaction: readers see the old build until it commits, and
     nothing of it if it fails (the write-ahead log's uncommitted pages are ignored)."""
     conn = sqlite3.connect(target, isolation_level=None, timeout=LOCK_TIMEOUT_S)
@@ -249,23 +255,20 @@ def _write_in_place(
         # Once readers let the log start over, cut it back instead of keeping the largest build's size.
         conn.execute(f"PRAGMA journal_size_limit = {LOG_SIZE_LIMIT}")
         conn.execute("BEGIN IMMEDIATE")
-        change, errors, stale = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
+        change = _update(conn, content, renderer=renderer, jobs=jobs, progress=progress)
         conn.execute("DELETE FROM responses WHERE brief_id IS NULL")
         generation = int(artifact.get_meta(conn, "generation") or 0) + 1
         artifact.set_meta(conn, "generation", str(generation))
         if renderer is not None:
             artifact.insert_responses(conn, None, renderer.shared(str(target), conn))
-        (briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
+        (change.briefs,) = conn.execute("SELECT count(*) FROM briefs").fetchone()
         conn.execute("COMMIT")
         # Copy what readers no longer need into the file, without waiting for those still reading.
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
         conn.close()  # a transaction still open (the build failed) is rolled back
     _mark_committed(target)
-    return BuildReport(
-        str(target), content.version, briefs, change.parsed, change.reused, change.removed,
-        errors, stale, 0.0, incremental=True, history=change.history, warnings=change.warnings,
-    )  # fmt: skip
+    return change
 
 
 def _update(
@@ -275,7 +278,7 @@ def _update(
     renderer: Renderer | None,
     jobs: int | None,
     progress: Callable[[int, int], None] | None,
-) -> tuple[_Change, tuple[ContentError, ...], tuple[str, ...]]:
+) -> _Change:
     """Bring every table of ``conn`` up to date with ``content``."""
     change = _Change()
     if content.missing:
@@ -316,8 +319,9 @@ def _update(
         conn, "history", json.dumps({"state": history.state, "detail": history.detail, "head": history.head})
     )
     change.history, change.warnings = history.detail, tuple(versions.warnings)
+    change.errors, change.stale = tuple(errors), tuple(stale)
     artifact.count_mentions(conn)
-    return change, tuple(errors), tuple(stale)
+    return change
 
 
 def _version_key(versions: VersionIndex, file: SourceFile) -> str:
