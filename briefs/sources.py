@@ -122,10 +122,10 @@ def read_content(content_dir: str | os.PathLike[str], known: FileStats | None = 
     if not root.is_dir():
         return Content(shown, (), (), missing=True)
     started = time.time_ns()
-    entity_files = tuple(_read(path, name, shown) for path, name in _files(root, ENTITY_PATTERN))
+    entity_files = tuple(_read(path, name, f"{shown}/{name}") for path, name in _files(root, ENTITY_PATTERN))
     trusted_before = known_at_ns - RACY_NS
     brief_files = tuple(
-        _trusted(path, name, shown, known.get(name), trusted_before) if known else _read(path, name, shown)
+        _trusted(path, name, f"{shown}/{name}", known.get(name) if known else None, trusted_before)
         for path, name in _files(root, BRIEF_PATTERN)
     )
     return Content(shown, entity_files, brief_files, read_at_ns=started)
@@ -133,19 +133,19 @@ def read_content(content_dir: str | os.PathLike[str], known: FileStats | None = 
 
 def load(file: SourceFile) -> SourceFile:
     """The file with its bytes read, if they were not."""
-    return _read(file.path, file.name, file.shown.removesuffix(f"/{file.name}")) if file.unread else file
+    return _read(file.path, file.name, file.shown) if file.unread else file
 
 
-def _trusted(path: str, name: str, shown_root: str, known: tuple[int, int, str] | None, before: int) -> SourceFile:
+def _trusted(path: str, name: str, shown: str, known: tuple[int, int, str] | None, before: int) -> SourceFile:
     if known is not None:
         try:
             stat = os.stat(path)
         except OSError:
-            return _read(path, name, shown_root)
+            return _read(path, name, shown)
         now = (stat.st_mtime_ns, stat.st_size)
         if now == known[:2] and stat.st_mtime_ns < before:
-            return SourceFile(name, f"{shown_root}/{name}", b"", known[2], path=path, stat=now, unread=True)
-    return _read(path, name, shown_root)
+            return SourceFile(name, shown, b"", known[2], path=path, stat=now, unread=True)
+    return _read(path, name, shown)
 
 
 def _files(root: Path, pattern: str) -> list[tuple[str, str]]:
@@ -156,8 +156,7 @@ def _files(root: Path, pattern: str) -> list[tuple[str, str]]:
     return [(os.path.join(root, folder, name), f"{folder}/{name}") for name in names]
 
 
-def _read(path: str, name: str, shown_root: str) -> SourceFile:
-    shown = f"{shown_root}/{name}"
+def _read(path: str, name: str, shown: str) -> SourceFile:
     try:
         with open(path, "rb") as handle:
             stat = os.fstat(handle.fileno())
