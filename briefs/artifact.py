@@ -13,6 +13,7 @@ import json
 import pickle
 import sqlite3
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,17 @@ class FileRow:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownFile:
+    """What a build needs to know of a brief file the artifact holds (:class:`FileRow` without its errors)."""
+
+    sha256: str
+    entity_digest: str
+    brief_id: str | None
+    model_sha: str
+    version_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     """The summary of an existing artifact that a builder needs."""
 
@@ -179,15 +191,10 @@ def _encode_errors(errors: Iterable[ContentError]) -> str:
     return json.dumps([[e.path, e.line, e.message] for e in errors], ensure_ascii=False)
 
 
-def file_rows(conn: sqlite3.Connection) -> dict[str, FileRow]:
+def file_rows(conn: sqlite3.Connection) -> dict[str, KnownFile]:
     """Every brief file the artifact knows, by name."""
-    rows = conn.execute(
-        "SELECT name, sha256, entity_digest, brief_id, stale, errors, model_sha, version_key FROM files"
-    )
-    return {
-        name: FileRow(name, sha, entity_digest, brief_id, bool(stale), decode_errors(errors), model_sha, version_key)
-        for name, sha, entity_digest, brief_id, stale, errors, model_sha, version_key in rows
-    }
+    rows = conn.execute("SELECT name, sha256, entity_digest, brief_id, model_sha, version_key FROM files")
+    return {name: KnownFile(*known) for name, *known in rows}
 
 
 def upsert_file(conn: sqlite3.Connection, row: FileRow) -> None:
@@ -202,7 +209,8 @@ def upsert_file(conn: sqlite3.Connection, row: FileRow) -> None:
 
 def file_errors(conn: sqlite3.Connection) -> list[ContentError]:
     """Every brief file's errors, files in name order."""
-    return [e for (raw,) in conn.execute("SELECT errors FROM files ORDER BY name") for e in decode_errors(raw)]
+    rows = conn.execute("SELECT errors FROM files WHERE errors <> '[]' ORDER BY name")
+    return [e for (raw,) in rows for e in decode_errors(raw)]
 
 
 def stale_briefs(conn: sqlite3.Connection) -> list[str]:
@@ -235,6 +243,8 @@ def insert_brief(
         "INSERT INTO mentions VALUES (?, ?, ?, ?)",
         [(mention.ref, published, brief.id, position) for position, mention in enumerate(brief.mentions)],
     )
+    counts = Counter(mention.ref for mention in brief.mentions)
+    _count_mentions(conn, {ref: counts[ref] for ref in refs}, 1)
     insert_responses(conn, brief.id, rendered)
     first = int(get_meta(conn, "next_doc") or 0)
     end = search.add_briefs(conn, [brief], first)
@@ -244,6 +254,9 @@ def insert_brief(
 
 def delete_brief(conn: sqlite3.Connection, brief_id: str) -> None:
     """Remove every row one brief owns."""
+    counts = dict(conn.execute("SELECT entity_id, count(*) FROM mentions WHERE brief_id = ? GROUP BY 1", (brief_id,)))
+    refs = conn.execute("SELECT entity_id FROM brief_refs WHERE brief_id = ?", (brief_id,))
+    _count_mentions(conn, {ref: counts.get(ref, 0) for (ref,) in refs}, -1)
     for table, column in (
         ("briefs", "id"), ("brief_tags", "brief_id"), ("brief_refs", "brief_id"), ("elements", "brief_id"),
         ("element_refs", "brief_id"), ("mentions", "brief_id"), ("responses", "brief_id"),
@@ -269,14 +282,17 @@ def insert_responses(
     )
 
 
-def count_mentions(conn: sqlite3.Connection) -> None:
-    """Recount, per entity, its mentions and the briefs that mention it (or are about it)."""
-    conn.execute("DELETE FROM entity_counts")
-    conn.execute(
-        "INSERT INTO entity_counts "
-        "SELECT entity_id, (SELECT count(*) FROM mentions m WHERE m.entity_id = r.entity_id), count(*) "
-        "FROM brief_refs r GROUP BY entity_id"
+def _count_mentions(conn: sqlite3.Connection, mentions: dict[str, int], sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) one brief's share of each entity's counts: its mentions of the
+    entity (``mentions``, one key per entity it mentions or is about), and one brief. An edit thus recounts
+    what the briefs it replaces mention, instead of every entity over the whole corpus."""
+    conn.executemany(
+        "INSERT INTO entity_counts(entity_id, mentions, briefs) VALUES (?, ?, ?) ON CONFLICT(entity_id) "
+        "DO UPDATE SET mentions = mentions + excluded.mentions, briefs = briefs + excluded.briefs",
+        [(entity_id, sign * count, sign) for entity_id, count in mentions.items()],
     )
+    if sign < 0:
+        conn.execute("DELETE FROM entity_counts WHERE briefs = 0")
 
 
 def pickle_brief(brief: Brief) -> bytes:

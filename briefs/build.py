@@ -320,7 +320,6 @@ def _update(
     )
     change.history, change.warnings = history.detail, tuple(versions.warnings)
     change.errors, change.stale = tuple(errors), tuple(stale)
-    artifact.count_mentions(conn)
     return change
 
 
@@ -328,7 +327,7 @@ def _version_key(versions: VersionIndex, file: SourceFile) -> str:
     return f"{versions.version_of(file.stem, file.sha256)}:{versions.latest.get(file.stem)}"
 
 
-def _needs_parse(known: artifact.FileRow | None, file: SourceFile, digest: str, version_key: str) -> bool:
+def _needs_parse(known: artifact.KnownFile | None, file: SourceFile, digest: str, version_key: str) -> bool:
     return (
         known is None or known.sha256 != file.sha256 or known.entity_digest != digest or not file.sha256
         or known.version_key != version_key
@@ -336,7 +335,7 @@ def _needs_parse(known: artifact.FileRow | None, file: SourceFile, digest: str, 
 
 
 def _apply(
-    conn: sqlite3.Connection, parsed: _Parsed, known: artifact.FileRow | None, digest: str, version_key: str
+    conn: sqlite3.Connection, parsed: _Parsed, known: artifact.KnownFile | None, digest: str, version_key: str
 ) -> None:
     """Replace one file's rows: its brief when valid, else keep the last valid brief as stale."""
     file = parsed.file

@@ -21,6 +21,8 @@ from briefs.search import SearchFilters
 from tests.conftest import ROOT
 
 SEED = "sochi-summit-2021"
+PUTIN_MENTIONS = 3
+"""Mentions of Vladimir Putin in the seed brief."""
 
 
 @pytest.fixture
@@ -171,6 +173,27 @@ def test_an_incremental_build_serves_what_a_cold_build_serves(content: Path, tmp
                 sorted(conn.execute("SELECT * FROM entity_counts")),
             )
     assert tables["incremental"] == tables["cold"]
+
+
+def test_entity_counts_follow_edits_additions_and_removals(content: Path, tmp_path: Path) -> None:
+    """Each build adjusts the counts by what the briefs it replaces mention: the totals are a recount's."""
+    output = tmp_path / "incremental.sqlite"
+    _build(content, output)
+    _edit(content / "briefs" / "copy-1.md", "[Vladimir Putin]{.actor ref=vladimir-putin}", "Vladimir Putin")
+    (content / "briefs" / "copy-2.md").unlink()
+    seed = (content / "briefs" / f"{SEED}.md").read_text(encoding="utf-8")
+    (content / "briefs" / "copy-3.md").write_text(seed.replace(f"id: {SEED}", "id: copy-3"), encoding="utf-8")
+    _build(content, output)
+    with closing(sqlite3.connect(output)) as conn:
+        counts = sorted(conn.execute("SELECT * FROM entity_counts"))
+        recount = sorted(
+            conn.execute(
+                "SELECT entity_id, (SELECT count(*) FROM mentions m WHERE m.entity_id = r.entity_id), count(*) "
+                "FROM brief_refs r GROUP BY entity_id"
+            )
+        )
+    assert counts == recount
+    assert ("vladimir-putin", 3 * PUTIN_MENTIONS - 1, 3) in counts  # the seed, copy-1 (one less) and copy-3
 
 
 def test_an_incremental_build_searches_as_a_cold_build_does(content: Path, tmp_path: Path) -> None:
