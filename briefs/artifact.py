@@ -25,7 +25,7 @@ from briefs.model import Actor, Brief, Entities, Event
 from briefs.responses import StoredResponse
 
 PICKLE_PROTOCOL = 5
-FORMAT = "briefs-artifact/6"
+FORMAT = "briefs-artifact/7"
 """Changes whenever the tables change: a reader refuses, and a builder rebuilds, any other."""
 
 SCHEMA = """
@@ -38,7 +38,9 @@ CREATE TABLE briefs(id TEXT PRIMARY KEY, published TEXT NOT NULL, title TEXT NOT
 CREATE INDEX briefs_by_published ON briefs(published DESC, id DESC);
 CREATE TABLE brief_tags(tag TEXT, brief_id TEXT, PRIMARY KEY(tag, brief_id)) WITHOUT ROWID;
 CREATE INDEX brief_tags_by_brief ON brief_tags(brief_id);
-CREATE TABLE brief_refs(entity_id TEXT, published TEXT, brief_id TEXT, PRIMARY KEY(entity_id, brief_id)) WITHOUT ROWID;
+CREATE TABLE brief_refs(
+    entity_id TEXT, published TEXT, brief_id TEXT, PRIMARY KEY(entity_id, published DESC, brief_id DESC)
+) WITHOUT ROWID;
 CREATE INDEX brief_refs_by_brief ON brief_refs(brief_id);
 CREATE TABLE elements(
     brief_id TEXT, position INTEGER, element_id TEXT NOT NULL, type TEXT NOT NULL, published TEXT NOT NULL,
