@@ -497,7 +497,10 @@ def _known_stats(target: Path) -> tuple[FileStats, int]:
     """
     try:
         saved = json.loads(_stats_path(target).read_bytes())
-        files = {name: (int(m), int(size), str(sha)) for name, (m, size, sha) in saved["files"].items()}
+        files = {
+            name: (int(m), int(c), int(ino), int(size), str(sha))
+            for name, (m, c, ino, size, sha) in saved["files"].items()
+        }
         return files, int(saved["at"])
     except (OSError, ValueError, KeyError, TypeError):
         return {}, 0

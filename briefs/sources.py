@@ -20,6 +20,11 @@ ENTITY_PATTERN = "entities/*.y*ml"
 BRIEF_PATTERN = "briefs/*.md"
 
 
+FileStat = tuple[int, int, int, int]
+"""Modification and change times (ns), inode and size of a file. A copy made with its modification time kept
+(``cp -p``, ``rsync -a``) still differs: it has a new inode and change time, which no one can set back."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """One content file as read from disk."""
@@ -36,8 +41,8 @@ class SourceFile:
     """Why it could not be read, if it could not."""
     path: str = ""
     """Where it was read from."""
-    stat: tuple[int, int] = (0, 0)
-    """Modification time (ns) and size when read: while both stay the same, a later build trusts :attr:`sha256`."""
+    stat: FileStat = (0, 0, 0, 0)
+    """Its stat when read: while it stays the same, a later build trusts :attr:`sha256`."""
     unread: bool = False
     """True when :attr:`data` was not read (it is empty) because the file's stat and digest were known
     (:func:`read_content`); :func:`load` reads it."""
@@ -72,7 +77,7 @@ class Content:
             digest.update(f"{file.name}\0{file.sha256}\0".encode())
         object.__setattr__(self, "version", digest.hexdigest()[:16])
 
-    def file_stats(self) -> dict[str, tuple[int, int, str]]:
+    def file_stats(self) -> dict[str, tuple[int, int, int, int, str]]:
         """What a later :func:`read_content` may trust: each brief file's stat and digest, by name."""
         return {file.name: (*file.stat, file.sha256) for file in self.brief_files if file.sha256}
 
@@ -103,8 +108,8 @@ def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, i
     return tuple(signature)
 
 
-FileStats = Mapping[str, tuple[int, int, str]]
-"""Brief file name to its modification time (ns), size and sha256, as an earlier read found them."""
+FileStats = Mapping[str, tuple[int, int, int, int, str]]
+"""Brief file name to its stat (:data:`FileStat`) and sha256, as an earlier read found them."""
 RACY_NS = 2_000_000_000
 """A file modified this close to the read that recorded it may change again with the same stat: read it again."""
 
@@ -113,8 +118,8 @@ def read_content(content_dir: str | os.PathLike[str], known: FileStats | None = 
     """Read every entity and brief file under ``content_dir``; nothing here raises for bad content.
 
     :param known: stats and digests of brief files recorded by an earlier read (:meth:`Content.file_stats`),
-        listed at ``known_at_ns``. A brief file whose modification time and size are as recorded, and
-        were so well before that read, is not read again: its digest is trusted (as ``make`` and git
+        listed at ``known_at_ns``. A brief file whose stat is as recorded, and was modified well before
+        that read, is not read again: its digest is trusted (as ``make`` and git
         trust a file's stat) and :func:`load` reads it if it must be parsed.
     """
     root = Path(content_dir)
@@ -136,15 +141,15 @@ def load(file: SourceFile) -> SourceFile:
     return _read(file.path, file.name, file.shown) if file.unread else file
 
 
-def _trusted(path: str, name: str, shown: str, known: tuple[int, int, str] | None, before: int) -> SourceFile:
+def _trusted(path: str, name: str, shown: str, known: tuple[int, int, int, int, str] | None, before: int) -> SourceFile:
     if known is not None:
         try:
             stat = os.stat(path)
         except OSError:
             return _read(path, name, shown)
-        now = (stat.st_mtime_ns, stat.st_size)
-        if now == known[:2] and stat.st_mtime_ns < before:
-            return SourceFile(name, shown, b"", known[2], path=path, stat=now, unread=True)
+        now = _stat_of(stat)
+        if now == known[:4] and stat.st_mtime_ns < before:
+            return SourceFile(name, shown, b"", known[4], path=path, stat=now, unread=True)
     return _read(path, name, shown)
 
 
@@ -164,9 +169,11 @@ def _read(path: str, name: str, shown: str) -> SourceFile:
     except OSError as exc:
         problem = ContentError(shown, 1, f"cannot read the file: {exc.strerror or exc}")
         return SourceFile(name, shown, b"", "", problem, path=path)
-    return SourceFile(
-        name, shown, data, hashlib.sha256(data).hexdigest(), path=path, stat=(stat.st_mtime_ns, stat.st_size)
-    )
+    return SourceFile(name, shown, data, hashlib.sha256(data).hexdigest(), path=path, stat=_stat_of(stat))
+
+
+def _stat_of(stat: os.stat_result) -> FileStat:
+    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_size
 
 
 def decode(file: SourceFile) -> tuple[str, ContentError | None]:

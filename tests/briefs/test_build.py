@@ -420,6 +420,40 @@ def test_an_incremental_build_reads_only_the_files_whose_stat_changed(
     assert "briefs/copy-1.md" in read and "briefs/copy-2.md" in read
 
 
+def test_a_file_swapped_for_one_of_the_same_size_and_time_is_read_again(content: Path, tmp_path: Path) -> None:
+    """As ``cp -p`` or ``rsync -a`` leave it: same modification time and size, other bytes, new inode."""
+    _aged(content)
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    brief = content / "briefs" / "copy-1.md"
+    stat = brief.stat()
+    swapped = tmp_path / "swapped.md"
+    swapped.write_text(brief.read_text(encoding="utf-8").replace("Sochi", "Socha"), encoding="utf-8")
+    assert swapped.stat().st_size == stat.st_size
+    os.utime(swapped, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(swapped, brief)
+    report = _build(content, output)
+    assert report.parsed == 1 and b"Socha" in _body(output, "/v1/briefs/copy-1")
+
+
+def test_a_copy_of_the_content_directory_with_its_times_kept_is_read_again(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _aged(content)
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    other = tmp_path / "other"
+    shutil.copytree(content, other, copy_function=shutil.copy2)  # the same names, times and sizes
+    read: list[str] = []
+    original = sources._read
+    monkeypatch.setattr(sources, "_read", lambda path, name, shown: read.append(name) or original(path, name, shown))
+    report = _build(other, output)
+    assert report.parsed == 0 and report.reused == 3  # found unchanged by their digests
+    assert sorted(name for name in read if name.startswith("briefs/")) == [
+        f"briefs/{n}.md" for n in ("copy-1", "copy-2", SEED)
+    ]
+
+
 def test_an_entity_change_reads_every_brief_again(content: Path, tmp_path: Path) -> None:
     _aged(content)
     output = tmp_path / "out.sqlite"
