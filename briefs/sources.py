@@ -95,16 +95,16 @@ def content_dir_from_env(explicit: str | None = None) -> str:
     return explicit or os.environ.get(CONTENT_DIR_ENV) or DEFAULT_CONTENT_DIR
 
 
-def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, int, int], ...]:
-    """Name, modification time and size of every content file: cheap to take, and
-    different whenever a file is added, removed or changed."""
+def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, FileStat], ...]:
+    """Name and stat (:data:`FileStat`) of every content file: cheap to take, and
+    different whenever a file is added, removed, changed or replaced."""
     root = Path(content_dir)
     signature = []
     for pattern in (ENTITY_PATTERN, BRIEF_PATTERN):
         for path, name in _files(root, pattern):
             with contextlib.suppress(OSError):
                 stat = os.stat(path)
-                signature.append((name, stat.st_mtime_ns, stat.st_size))
+                signature.append((name, _stat_of(stat)))
     return tuple(signature)
 
 
