@@ -420,18 +420,21 @@ def test_an_incremental_build_reads_only_the_files_whose_stat_changed(
     assert "briefs/copy-1.md" in read and "briefs/copy-2.md" in read
 
 
-def test_a_file_swapped_for_one_of_the_same_size_and_time_is_read_again(content: Path, tmp_path: Path) -> None:
-    """As ``cp -p`` or ``rsync -a`` leave it: same modification time and size, other bytes, new inode."""
+@pytest.mark.parametrize("how", ["swapped", "in place"])
+def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(content: Path, tmp_path: Path, how: str) -> None:
+    """As ``cp -p`` or ``rsync -a`` leave a copy (a new inode), or a tool that sets the old time back
+    (a new change time): the same modification time and size, other bytes."""
     _aged(content)
     output = tmp_path / "out.sqlite"
     _build(content, output)
     brief = content / "briefs" / "copy-1.md"
     stat = brief.stat()
-    swapped = tmp_path / "swapped.md"
-    swapped.write_text(brief.read_text(encoding="utf-8").replace("Sochi", "Socha"), encoding="utf-8")
-    assert swapped.stat().st_size == stat.st_size
-    os.utime(swapped, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    os.replace(swapped, brief)
+    written = tmp_path / "swapped.md" if how == "swapped" else brief
+    written.write_text(brief.read_text(encoding="utf-8").replace("Sochi", "Socha"), encoding="utf-8")
+    os.utime(written, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    if how == "swapped":
+        os.replace(written, brief)
+    assert (brief.stat().st_size, brief.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
     report = _build(content, output)
     assert report.parsed == 1 and b"Socha" in _body(output, "/v1/briefs/copy-1")
 
