@@ -14,7 +14,7 @@ statement per collection and never loaded into Python.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,13 +95,28 @@ def count_facets(
     :param collection: ``hits``, ``briefs`` or ``elements``
     :param names: the facets to count, each a member of :data:`FACETS`
     """
-    wanted = [name for name in FACETS if name in set(names)]
+    wanted = facet_names(names)
     if not wanted:
         return {}
-    queries = COLLECTIONS[collection]
     # One statement: the selection is run once, into a materialised table every facet reads.
-    ctes = [f"sel AS MATERIALIZED ({selection})"]
-    parts = []
+    ctes, counted = facet_sql(collection, wanted)
+    sql = f"WITH sel AS MATERIALIZED ({selection}), {ctes} {counted}"
+    return read_facets(wanted, conn.execute(sql, dict(params)))
+
+
+def facet_names(names: Iterable[str]) -> list[str]:
+    """The members of :data:`FACETS` among ``names``, in the order of :data:`FACETS`."""
+    asked = set(names)
+    return [name for name in FACETS if name in asked]
+
+
+def facet_sql(collection: str, wanted: Sequence[str]) -> tuple[str, str]:
+    """The common table expressions, and the ``UNION ALL`` of rows (facet, value, count, distinct values),
+    that count the facets ``wanted`` over the items of a table ``sel`` (which the caller defines first, with
+    the columns of ``collection``): for :func:`count_facets`, and for a search that counts its hits in the
+    same statement (:meth:`briefs.search.Selection.tally`)."""
+    queries = COLLECTIONS[collection]
+    ctes, parts = [], []
     for number, name in enumerate(wanted):
         ctes.append(f"c{number} AS MATERIALIZED (SELECT value, count(*) AS n FROM ({queries[name]}) GROUP BY value)")
         if (collection, name) in _KEYED:
@@ -111,10 +126,14 @@ def count_facets(
         else:
             ranked = f"SELECT value, n FROM c{number} ORDER BY n DESC, value LIMIT {MAX_VALUES}"
         parts.append(f"SELECT * FROM (SELECT '{name}', value, n, (SELECT count(*) FROM c{number}) FROM ({ranked}))")
-    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
+    return ", ".join(ctes), " UNION ALL ".join(parts)
+
+
+def read_facets(wanted: Sequence[str], rows: Iterable[Sequence[Any]]) -> dict[str, Facet]:
+    """The facets ``wanted`` from the rows of :func:`facet_sql`'s statement."""
     values: dict[str, list[FacetValue]] = {name: [] for name in wanted}
     totals = dict.fromkeys(wanted, 0)
-    for name, value, count, total in conn.execute(sql, dict(params)):
+    for name, value, count, total in rows:
         values[name].append(FacetValue(str(value), int(count)))
         totals[name] = int(total)
     return {name: Facet(tuple(values[name]), totals[name]) for name in wanted}

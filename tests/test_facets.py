@@ -96,6 +96,9 @@ def brute_force(rows: list[dict[str, list[str]]]) -> dict[str, Facet]:
         ("Russia OR Moscow", SearchFilters(actor="vladimir-putin", published_from=dt.date(2019, 1, 1))),
         ("Sochi", SearchFilters(event="sochi-meeting-2021", published_to=dt.date(2020, 12, 31))),
         ("nothingatall", SearchFilters()),
+        # Briefs ranked by their own row only when the whole brief matches too; briefs and sections only.
+        ("border -demarcation", SearchFilters()),
+        ("border", SearchFilters(frozenset({"brief", "section"}))),
     ],
 )
 def test_search_facets_count_every_hit(built: tuple[Corpus, Artifact], q: str, filters: SearchFilters) -> None:
@@ -104,6 +107,11 @@ def test_search_facets_count_every_hit(built: tuple[Corpus, Artifact], q: str, f
     assert len(result.hits) == result.total
     counted = artifact.search_facets(FACETS, result.reading, filters)
     assert counted == brute_force([hit_values(corpus, hit) for hit in result.hits])
+    # A search that counts its facets with its hits (one statement) finds the same total, page and facets.
+    for limit, offset in ((100_000, 0), (7, 0), (7, 7), (5, max(0, result.total - 3))):
+        faceted = artifact.search.search(q, filters=filters, limit=limit, offset=offset, suggest=False, facets=FACETS)
+        plain = artifact.search.search(q, filters=filters, limit=limit, offset=offset, suggest=False)
+        assert (faceted.total, faceted.hits, faceted.facets) == (plain.total, plain.hits, counted)
 
 
 @pytest.mark.parametrize(
