@@ -147,3 +147,18 @@ def test_a_facet_lists_twenty_values_and_counts_them_all(built: tuple[Corpus, Ar
     facets = artifact.brief_facets(["brief", "tag"])
     assert (len(facets["brief"].values), facets["brief"].total) == (MAX_VALUES, BRIEFS)
     assert len(facets["tag"].values) == MAX_VALUES and facets["tag"].total == len(TAGS) + 23
+
+
+def test_facet_values_dump_as_the_nested_schema_does() -> None:
+    """schemas.facets.FacetValues dumps each value directly: the same output as a list of FacetValueSchema."""
+    from marshmallow import Schema, fields  # noqa: PLC0415
+
+    from schemas.facets import FacetValues, FacetValueSchema  # noqa: PLC0415
+
+    direct = Schema.from_dict({"actor": FacetValues()})()
+    nested = Schema.from_dict({"actor": fields.List(fields.Nested(FacetValueSchema))})()
+    for values in [(), (FacetValue("azerbaijan", 12), FacetValue("2021", 3)), (FacetValue("Zürich “x”", 1),), None]:
+        dumped = direct.dump({"actor": values})
+        assert dumped == nested.dump({"actor": values})
+        assert [list(value) for value in dumped["actor"] or []] == [["value", "count"]] * len(values or ())
+    assert direct.dump({}) == nested.dump({}) == {}
