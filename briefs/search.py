@@ -37,12 +37,13 @@ from briefs import query as reading_
 from briefs.citations import PinnedQuote
 from briefs.connections import ClosingConnection, Connect, ThreadConnections
 from briefs.expressions import REFS_COLUMN, read_words
-from briefs.facets import Facet, facet_names, facet_sql, read_facets
+from briefs.facets import BIT_ACTORS, Facet, facet_names, facet_sql, read_facets
 from briefs.hit_citations import cite_hits
 from briefs.index import (
     CLOSE,
     CUT,
     HIT_TYPES,
+    MAX_BIT_KEY,
     OPEN,
     WEIGHTS,
     add_briefs,
@@ -197,10 +198,12 @@ class Selection:
             (briefs,) = conn.execute(f"SELECT count(*) {self.briefs}", self.params).fetchone()
         return int(ranked), int(briefs) - int(own or 0)
 
-    def tally(self, conn: sqlite3.Connection, names: Sequence[str]) -> tuple[tuple[int, int], dict[str, Facet]]:
+    def tally(
+        self, conn: sqlite3.Connection, names: Sequence[str], actor_bits: Sequence[int] = ()
+    ) -> tuple[tuple[int, int], dict[str, Facet]]:
         """:meth:`count` and the facets ``names`` of every hit, in one statement: the matches are found once,
         into a materialised table that both the counts and each facet read (counting first and faceting
-        after ran every full-text query twice)."""
+        after ran every full-text query twice). ``actor_bits``: see :func:`briefs.facets.facet_sql`."""
         wanted = facet_names(names)
         kinds = len(HIT_TYPES)
         found = f"SELECT docs.rowid AS doc, 0 AS part {self.ranked}"
@@ -214,7 +217,7 @@ class Selection:
             "count(*) FILTER (WHERE part = 1) FROM found"
         )
         if wanted:
-            facet_ctes, facet_rows = facet_sql("hits", wanted)
+            facet_ctes, facet_rows = facet_sql("hits", wanted, actor_bits)
             ctes.append(facet_ctes)
             counted += f" UNION ALL {facet_rows}"
         rows = conn.execute(f"WITH {', '.join(ctes)} {counted}", self.params)
@@ -250,6 +253,7 @@ class SearchIndex:
         self.names = EntityNames(entities if entities is not None else (corpus.entities if corpus else None))
         """Every name and alias a query may use."""
         self._suggester = Suggester(self._connection, self.names)
+        self._bits: tuple[int, ...] | None = None
 
     @classmethod
     def over(cls, connect: Connect, entities: Entities | None = None) -> SearchIndex:
@@ -330,7 +334,7 @@ class SearchIndex:
             conn = self._connection()
             counts = None
             if facets:
-                counts, counted = selection.tally(conn, facets)
+                counts, counted = selection.tally(conn, facets, self._actor_bits())
             total, page = _rank(conn, reading, selection, limit, offset, counts=counts)
             hits = _details(conn, reading, page, [e.id for e in reading.entities]) if page else []
         suggestion = None
@@ -347,7 +351,7 @@ class SearchIndex:
         selection = self.select(reading, filters)
         if selection is None:
             return {name: Facet((), 0) for name in names}
-        return selection.tally(self._connection(), names)[1]
+        return selection.tally(self._connection(), names, self._actor_bits())[1]
 
     def count(self, reading: Reading, filters: SearchFilters | None = None) -> int:
         """How many hits a reading finds."""
@@ -404,6 +408,16 @@ class SearchIndex:
             passages=clause("docs", ["docs MATCH :match", passage_test]) if passages else None,
             params=params,
         )  # fmt: skip
+
+    def _actor_bits(self) -> tuple[int, ...]:
+        """The actors' keys if the actor facet sums bits (see :data:`briefs.facets.BIT_ACTORS`), else ()."""
+        if self._bits is None:
+            keys = tuple(key for (key,) in self._connection().execute(
+                "SELECT key FROM ref_keys WHERE kind = 'actor' ORDER BY key"
+            ))  # fmt: skip
+            fits = len(keys) <= BIT_ACTORS and all(key <= MAX_BIT_KEY for key in keys)
+            self._bits = keys if fits else ()
+        return self._bits
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""

@@ -101,8 +101,14 @@ def brute_force(rows: list[dict[str, list[str]]]) -> dict[str, Facet]:
         ("border", SearchFilters(frozenset({"brief", "section"}))),
     ],
 )
-def test_search_facets_count_every_hit(built: tuple[Corpus, Artifact], q: str, filters: SearchFilters) -> None:
+@pytest.mark.parametrize("bits", [True, False], ids=["actor-bits", "actor-pairs"])
+def test_search_facets_count_every_hit(
+    built: tuple[Corpus, Artifact], q: str, filters: SearchFilters, bits: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus, artifact = built
+    # The actor facet sums bits for a catalogue of up to BIT_ACTORS actors (this one), else groups pairs.
+    monkeypatch.setattr(artifact.search, "_bits", None if bits else ())
+    assert bool(artifact.search._actor_bits()) == bits
     result = artifact.search.search(q, filters=filters, limit=100_000, suggest=False)
     assert len(result.hits) == result.total
     counted = artifact.search_facets(FACETS, result.reading, filters)
