@@ -13,6 +13,7 @@ the two to the same output.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from typing import Protocol
@@ -47,6 +48,8 @@ _BLOCK = f"""
 SELECT doc, line_start, line_end FROM doc_facets
 WHERE brief_id = :brief AND doc % {_KINDS} >= 2 AND start <= :start AND end >= :end ORDER BY end - start, doc LIMIT 1
 """
+_PLACE = f"SELECT * FROM ({_SECTION}) LEFT JOIN ({_BLOCK}) ON 1"
+"""Both in one statement: the section's four columns, then the block's three (NULL if the match is in none)."""
 
 
 def cite_hits(conn: sqlite3.Connection, hits: Sequence[Matched]) -> list[PinnedQuote | None]:
@@ -60,13 +63,11 @@ def cite_hits(conn: sqlite3.Connection, hits: Sequence[Matched]) -> list[PinnedQ
         # As cite_match: the first section ending at or after the start (else the last); the shortest
         # block around the match (the first in document order among equals). Found by SQLite among the
         # brief's rows: listing them all in Python cost more than the rest of a citation.
-        params = {"brief": hit.brief_id, "start": start, "end": end}
-        section = conn.execute(_SECTION, params).fetchone()
-        if section is None or section[0] is None:
+        row = conn.execute(_PLACE, {"brief": hit.brief_id, "start": start, "end": end}).fetchone()
+        if row is None or row[0] is None:
             places.append(None)
             continue
-        block = conn.execute(_BLOCK, params).fetchone()
-        places.append((section[0], section[1:], block, start, end))
+        places.append((row[0], row[1:4], None if row[4] is None else row[4:], start, end))
     briefs = _briefs(conn, {place[0] for place in places if place})
     blocks = _blocks(conn, {place[2][0] for place in places if place and place[2]})
     citations: list[PinnedQuote | None] = []
@@ -87,17 +88,22 @@ def cite_hits(conn: sqlite3.Connection, hits: Sequence[Matched]) -> list[PinnedQ
 
 
 def _briefs(conn: sqlite3.Connection, docs: set[int]) -> dict[int, tuple[str, str, str, int, int | None]]:
-    """Each brief row's text, file, SHA-256, revision and version."""
-    found = {}
-    for doc in sorted(docs):
-        text, path, sha256, revision, version, scrubbed = conn.execute(
-            "SELECT b.text, p.path, p.sha256, p.revision, p.version, p.scrubbed FROM brief_bodies b, doc_pins p "
-            "WHERE b.doc = ?1 AND p.doc = ?1", (doc,),
-        ).fetchone()  # fmt: skip
-        found[doc] = (unscrub(text, scrubbed), path, sha256, revision, version)
-    return found
+    """Each brief row's text, file, SHA-256, revision and version (one statement for the page's briefs)."""
+    if not docs:
+        return {}
+    rows = conn.execute(
+        "SELECT b.doc, b.text, p.path, p.sha256, p.revision, p.version, p.scrubbed FROM brief_bodies b "
+        "JOIN doc_pins p ON p.doc = b.doc WHERE b.doc IN (SELECT value FROM json_each(?))", (json.dumps(sorted(docs)),),
+    )  # fmt: skip
+    return {doc: (unscrub(text, scrubbed), *pins) for doc, text, *pins, scrubbed in rows}
 
 
 def _blocks(conn: sqlite3.Connection, docs: set[int]) -> dict[int, tuple[str, str]]:
-    """Each block row's type and id."""
-    return {doc: conn.execute("SELECT type, element_id FROM docs WHERE rowid = ?", (doc,)).fetchone() for doc in docs}
+    """Each block row's type and id (one statement for the page's blocks)."""
+    if not docs:
+        return {}
+    rows = conn.execute(
+        "SELECT rowid, type, element_id FROM docs WHERE rowid IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(docs)),),
+    )
+    return {doc: (element_type, element_id) for doc, element_type, element_id in rows}

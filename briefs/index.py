@@ -22,6 +22,11 @@ them, for filters and facets:
   publication as an integer: narrow tables that the facets of a search read
   for every hit (at 10,000 briefs, about 15,000 (hit, actor) pairs for a
   two-word query; joining and grouping them as strings cost a third more);
+- ``doc_actor_bits``: the same actors as one integer per row, bit ``key`` set
+  for each actor key up to :data:`MAX_BIT_KEY` (larger keys are left out): the
+  actor facet of a search sums these bits over its hits, one addition per
+  actor of the catalogue, where grouping the (hit, actor) pairs sorted every
+  pair (see :mod:`briefs.facets`);
 - ``doc_pins``: for each brief row, what pins a citation of a hit to the
   brief's bytes: its file, SHA-256, revision and version, and where the
   indexed text differs from the brief's (``scrubbed``, JSON ``[[offset,
@@ -72,6 +77,7 @@ CREATE TABLE ref_keys(key INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity_id TEX
 CREATE TABLE doc_actors(doc INTEGER, key INTEGER, PRIMARY KEY(doc, key)) WITHOUT ROWID;
 CREATE TABLE doc_events(doc INTEGER, key INTEGER, PRIMARY KEY(doc, key)) WITHOUT ROWID;
 CREATE TABLE doc_years(doc INTEGER PRIMARY KEY, year INTEGER NOT NULL);
+CREATE TABLE doc_actor_bits(doc INTEGER PRIMARY KEY, bits INTEGER NOT NULL);
 CREATE TABLE doc_pins(
     doc INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL, revision INTEGER NOT NULL, version INTEGER,
     scrubbed TEXT
@@ -88,6 +94,8 @@ CREATE VIRTUAL TABLE words_vocab USING fts5vocab(words, 'row');
 _INSERT = (
     "INSERT INTO docs(rowid, title, summary, text, refs, type, brief_id, section_id, element_id, base) VALUES ({})"
 )
+MAX_BIT_KEY = 62
+"""The largest actor key that ``doc_actor_bits`` holds (SQLite's integers are signed 64-bit)."""
 OPEN, CLOSE = "\x02", "\x03"
 """Sentinels that highlight() and snippet() put around matches; indexed text never holds them."""
 CUT = "\x04"
@@ -154,6 +162,11 @@ def add_briefs(conn: sqlite3.Connection, briefs: Iterable[Brief], first: int) ->
             [(ref[0], ref[2]) for ref in refs if ref[1] == kind],
         )
     conn.executemany("INSERT INTO doc_years VALUES (?, ?)", [(facet[0], int(facet[2][:4])) for facet in facets])
+    conn.execute(
+        "INSERT INTO doc_actor_bits SELECT doc, sum(1 << key) FROM doc_actors "
+        f"WHERE doc >= ? AND doc < ? AND key <= {MAX_BIT_KEY} GROUP BY doc",
+        (first * len(HIT_TYPES), number * len(HIT_TYPES)),
+    )
     conn.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", words)
     return number
 
@@ -175,7 +188,7 @@ def remove_rows(conn: sqlite3.Connection, first: int, end: int) -> None:
     )
     for table, column in (
         ("docs", "rowid"), ("brief_bodies", "doc"), ("doc_facets", "doc"), ("doc_refs", "doc"), ("doc_pins", "doc"),
-        ("doc_actors", "doc"), ("doc_events", "doc"), ("doc_years", "doc"),
+        ("doc_actors", "doc"), ("doc_events", "doc"), ("doc_years", "doc"), ("doc_actor_bits", "doc"),
     ):  # fmt: skip
         conn.execute(f"DELETE FROM {table} WHERE {column} >= ? AND {column} < ?", (low, high))
 

@@ -376,10 +376,7 @@ class Artifact:
 
     def search_facets(self, names: Sequence[str], reading: Reading, filters: SearchFilters) -> dict[str, Facet]:
         """Facets of every hit of a search (not only a page)."""
-        selection = self.search.select(reading, filters)
-        if selection is None:
-            return {name: Facet((), 0) for name in names}
-        return count_facets(self._conn(), "hits", selection.hits, selection.params, names)
+        return self.search.facets(names, reading, filters)
 
     def elements(self, keys: Sequence[tuple[str, int, str]]) -> Rows[Element]:
         """The blocks of these keys, loaded as a page asks for them."""

@@ -37,11 +37,13 @@ from briefs import query as reading_
 from briefs.citations import PinnedQuote
 from briefs.connections import ClosingConnection, Connect, ThreadConnections
 from briefs.expressions import REFS_COLUMN, read_words
+from briefs.facets import BIT_ACTORS, Facet, facet_names, facet_sql, read_facets
 from briefs.hit_citations import cite_hits
 from briefs.index import (
     CLOSE,
     CUT,
     HIT_TYPES,
+    MAX_BIT_KEY,
     OPEN,
     WEIGHTS,
     add_briefs,
@@ -154,6 +156,8 @@ class SearchResult:
     """The query as read."""
     suggestion: Suggestion | None = None
     """A spelling that finds hits, when a word of the query is in no brief."""
+    facets: dict[str, Facet] | None = None
+    """The facets asked for, counted over every hit (None if none were asked for)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +198,32 @@ class Selection:
             (briefs,) = conn.execute(f"SELECT count(*) {self.briefs}", self.params).fetchone()
         return int(ranked), int(briefs) - int(own or 0)
 
+    def tally(
+        self, conn: sqlite3.Connection, names: Sequence[str], actor_bits: Sequence[int] = ()
+    ) -> tuple[tuple[int, int], dict[str, Facet]]:
+        """:meth:`count` and the facets ``names`` of every hit, in one statement: the matches are found once,
+        into a materialised table that both the counts and each facet read (counting first and faceting
+        after ran every full-text query twice). ``actor_bits``: see :func:`briefs.facets.facet_sql`."""
+        wanted = facet_names(names)
+        kinds = len(HIT_TYPES)
+        found = f"SELECT docs.rowid AS doc, 0 AS part {self.ranked}"
+        if self.briefs:
+            found += f" UNION ALL SELECT brief_text.rowid, 1 {self.briefs}"
+        # The hits: the passages of the ranked rows (not the briefs' own rows), and every brief matched whole.
+        ctes = [f"found AS MATERIALIZED ({found})",
+                f"sel AS (SELECT doc FROM found WHERE part = 1 OR doc % {kinds} != 0)"]  # fmt: skip
+        counted = (
+            f"SELECT NULL, count(*) FILTER (WHERE part = 0), count(*) FILTER (WHERE part = 0 AND doc % {kinds} = 0), "
+            "count(*) FILTER (WHERE part = 1) FROM found"
+        )
+        if wanted:
+            facet_ctes, facet_rows = facet_sql("hits", wanted, actor_bits)
+            ctes.append(facet_ctes)
+            counted += f" UNION ALL {facet_rows}"
+        rows = conn.execute(f"WITH {', '.join(ctes)} {counted}", self.params)
+        _, ranked, own, briefs = next(rows)
+        return (int(ranked), int(briefs) - int(own)), read_facets(wanted, rows)
+
 
 class SearchIndex:
     """A full-text index: the tables of :mod:`briefs.index` in a database, only searched here.
@@ -223,6 +253,7 @@ class SearchIndex:
         self.names = EntityNames(entities if entities is not None else (corpus.entities if corpus else None))
         """Every name and alias a query may use."""
         self._suggester = Suggester(self._connection, self.names)
+        self._bits: tuple[int, ...] | None = None
 
     @classmethod
     def over(cls, connect: Connect, entities: Entities | None = None) -> SearchIndex:
@@ -273,7 +304,14 @@ class SearchIndex:
     # -- searching -------------------------------------------------------------------
 
     def search(
-        self, q: str, *, filters: SearchFilters | None = None, limit: int = 20, offset: int = 0, suggest: bool = True
+        self,
+        q: str,
+        *,
+        filters: SearchFilters | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        suggest: bool = True,
+        facets: Sequence[str] = (),
     ) -> SearchResult:
         """Total number of hits, one page of them (best first), the reading of ``q`` and a suggestion.
 
@@ -282,6 +320,7 @@ class SearchIndex:
         :param limit: At most this many hits on the page.
         :param offset: Hits to skip before the page.
         :param suggest: Look for a better spelling when a word is in no brief.
+        :param facets: Facets (members of :data:`briefs.facets.FACETS`) to count over every hit.
         :raises ValueError: If ``limit`` or ``offset`` is negative.
         """
         if limit < 0 or offset < 0:
@@ -290,18 +329,29 @@ class SearchIndex:
         filters = filters or SearchFilters()
         selection = self.select(reading, filters)
         total, page, hits = 0, list[tuple[int, float]](), list[SearchHit]()
+        counted: dict[str, Facet] | None = {name: Facet((), 0) for name in facets} if facets else None
         if selection is not None:
             conn = self._connection()
-            total, page = _rank(conn, reading, selection, limit, offset)
+            counts = None
+            if facets:
+                counts, counted = selection.tally(conn, facets, self._actor_bits())
+            total, page = _rank(conn, reading, selection, limit, offset, counts=counts)
             hits = _details(conn, reading, page, [e.id for e in reading.entities]) if page else []
         suggestion = None
         if suggest and reading.syntax == reading_.SYNTAX_WORDS and (total == 0 or _has_alternatives(reading)):
             suggestion = self._suggester.suggest(reading, lambda text: self.count(self.read(text), filters))
-        return SearchResult(total, hits, reading, suggestion)
+        return SearchResult(total, hits, reading, suggestion, counted)
 
     def cite(self, hits: Sequence[SearchHit]) -> list[PinnedQuote | None]:
         """The citation of each hit's match, None for a hit matched by its title or summary alone."""
         return cite_hits(self._connection(), hits)
+
+    def facets(self, names: Sequence[str], reading: Reading, filters: SearchFilters) -> dict[str, Facet]:
+        """The facets ``names`` of every hit of a reading that passes the filters (not only a page)."""
+        selection = self.select(reading, filters)
+        if selection is None:
+            return {name: Facet((), 0) for name in names}
+        return selection.tally(self._connection(), names, self._actor_bits())[1]
 
     def count(self, reading: Reading, filters: SearchFilters | None = None) -> int:
         """How many hits a reading finds."""
@@ -359,6 +409,16 @@ class SearchIndex:
             params=params,
         )  # fmt: skip
 
+    def _actor_bits(self) -> tuple[int, ...]:
+        """The actors' keys if the actor facet sums bits (see :data:`briefs.facets.BIT_ACTORS`), else ()."""
+        if self._bits is None:
+            keys = tuple(key for (key,) in self._connection().execute(
+                "SELECT key FROM ref_keys WHERE kind = 'actor' ORDER BY key"
+            ))  # fmt: skip
+            fits = len(keys) <= BIT_ACTORS and all(key <= MAX_BIT_KEY for key in keys)
+            self._bits = keys if fits else ()
+        return self._bits
+
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""
         return self._connections.get()
@@ -380,15 +440,21 @@ def _deserialize(image: bytes) -> sqlite3.Connection:
 
 
 def _rank(
-    conn: sqlite3.Connection, reading: Reading, selection: Selection, limit: int, offset: int
+    conn: sqlite3.Connection,
+    reading: Reading,
+    selection: Selection,
+    limit: int,
+    offset: int,
+    *,
+    counts: tuple[int, int] | None = None,
 ) -> tuple[int, list[tuple[int, float]]]:
     """The number of hits, and the rowids and scores of one page of them, best first.
 
     Scoring, tiers and sorting all run inside SQLite: only the page comes back to Python. The
     whole-brief hits come after every ranked hit, by their own BM25; they are scored only when the
-    page reaches them.
+    page reaches them. ``counts`` are :meth:`Selection.count`'s, when the caller has them already.
     """
-    ranked_total, whole_total = selection.count(conn)
+    ranked_total, whole_total = counts if counts is not None else selection.count(conn)
     total = ranked_total + whole_total
     if total == 0 or limit == 0:
         return total, []

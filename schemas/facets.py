@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from marshmallow import Schema, fields
 
@@ -27,10 +28,24 @@ class FacetValueSchema(Schema):
     count = fields.Integer(required=True, metadata=describe("Matching items that have it.", 12))
 
 
+class FacetValues(fields.List):
+    """The values of one facet: dumped directly, as :class:`FacetValueSchema` dumps each (a search with three
+    facets dumped sixty values field by field, a tenth of the time outside the search itself). Documented as a
+    list of :class:`FacetValueSchema`, as ``fields.List(fields.Nested(FacetValueSchema))`` is; a test holds the
+    two dumps to the same output."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(fields.Nested(FacetValueSchema), **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[dict[str, Any]] | None:
+        if value is None:
+            return None
+        return [{"value": str(item.value), "count": int(item.count)} for item in value]
+
+
 def _values(name: str) -> fields.List:
     example, what = _EXAMPLES[name]
-    return fields.List(
-        fields.Nested(FacetValueSchema),
+    return FacetValues(
         metadata=describe(
             f"{what}: the {MAX_VALUES} most frequent, most frequent first (ties in value order).",
             [{"value": example, "count": 12}],

@@ -96,14 +96,28 @@ def brute_force(rows: list[dict[str, list[str]]]) -> dict[str, Facet]:
         ("Russia OR Moscow", SearchFilters(actor="vladimir-putin", published_from=dt.date(2019, 1, 1))),
         ("Sochi", SearchFilters(event="sochi-meeting-2021", published_to=dt.date(2020, 12, 31))),
         ("nothingatall", SearchFilters()),
+        # Briefs ranked by their own row only when the whole brief matches too; briefs and sections only.
+        ("border -demarcation", SearchFilters()),
+        ("border", SearchFilters(frozenset({"brief", "section"}))),
     ],
 )
-def test_search_facets_count_every_hit(built: tuple[Corpus, Artifact], q: str, filters: SearchFilters) -> None:
+@pytest.mark.parametrize("bits", [True, False], ids=["actor-bits", "actor-pairs"])
+def test_search_facets_count_every_hit(
+    built: tuple[Corpus, Artifact], q: str, filters: SearchFilters, bits: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus, artifact = built
+    # The actor facet sums bits for a catalogue of up to BIT_ACTORS actors (this one), else groups pairs.
+    monkeypatch.setattr(artifact.search, "_bits", None if bits else ())
+    assert bool(artifact.search._actor_bits()) == bits
     result = artifact.search.search(q, filters=filters, limit=100_000, suggest=False)
     assert len(result.hits) == result.total
     counted = artifact.search_facets(FACETS, result.reading, filters)
     assert counted == brute_force([hit_values(corpus, hit) for hit in result.hits])
+    # A search that counts its facets with its hits (one statement) finds the same total, page and facets.
+    for limit, offset in ((100_000, 0), (7, 0), (7, 7), (5, max(0, result.total - 3))):
+        faceted = artifact.search.search(q, filters=filters, limit=limit, offset=offset, suggest=False, facets=FACETS)
+        plain = artifact.search.search(q, filters=filters, limit=limit, offset=offset, suggest=False)
+        assert (faceted.total, faceted.hits, faceted.facets) == (plain.total, plain.hits, counted)
 
 
 @pytest.mark.parametrize(
@@ -139,3 +153,18 @@ def test_a_facet_lists_twenty_values_and_counts_them_all(built: tuple[Corpus, Ar
     facets = artifact.brief_facets(["brief", "tag"])
     assert (len(facets["brief"].values), facets["brief"].total) == (MAX_VALUES, BRIEFS)
     assert len(facets["tag"].values) == MAX_VALUES and facets["tag"].total == len(TAGS) + 23
+
+
+def test_facet_values_dump_as_the_nested_schema_does() -> None:
+    """schemas.facets.FacetValues dumps each value directly: the same output as a list of FacetValueSchema."""
+    from marshmallow import Schema, fields  # noqa: PLC0415
+
+    from schemas.facets import FacetValues, FacetValueSchema  # noqa: PLC0415
+
+    direct = Schema.from_dict({"actor": FacetValues()})()
+    nested = Schema.from_dict({"actor": fields.List(fields.Nested(FacetValueSchema))})()
+    for values in [(), (FacetValue("azerbaijan", 12), FacetValue("2021", 3)), (FacetValue("Zürich “x”", 1),), None]:
+        dumped = direct.dump({"actor": values})
+        assert dumped == nested.dump({"actor": values})
+        assert [list(value) for value in dumped["actor"] or []] == [["value", "count"]] * len(values or ())
+    assert direct.dump({}) == nested.dump({}) == {}
