@@ -25,7 +25,7 @@ from briefs.model import Actor, Brief, Entities, Event
 from briefs.responses import StoredResponse
 
 PICKLE_PROTOCOL = 5
-FORMAT = "briefs-artifact/7"
+FORMAT = "briefs-artifact/8"
 """Changes whenever the tables change: a reader refuses, and a builder rebuilds, any other."""
 
 SCHEMA = """
