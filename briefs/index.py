@@ -275,4 +275,11 @@ def unscrub(text: str, scrubbed: str | None) -> str:
 
 
 def _scrub(text: str | None) -> str | None:
-    return None if text is None else text.translate(_SCRUB)
+    # Four replace() calls, not text.translate(_SCRUB): a dict table is looked up character by character
+    # (about 2 ms for a 10 kB brief, most of a build's indexing time), while replace() scans in C and
+    # returns the very string when it holds none, as nearly every text does.
+    if text is None:
+        return None
+    for character in _SCRUB:
+        text = text.replace(chr(character), " ")
+    return text
