@@ -145,13 +145,19 @@ def add_briefs(conn: sqlite3.Connection, briefs: Iterable[Brief], first: int) ->
     conn.executemany("INSERT INTO doc_pins VALUES (?, ?, ?, ?, ?, ?)", pins)
     conn.executemany("INSERT INTO doc_refs VALUES (?, ?, ?, ?, ?)", refs)
     # Keys are numbered as entities are first met; a key outlives the rows that used it.
-    conn.executemany(
-        "INSERT OR IGNORE INTO ref_keys(kind, entity_id) VALUES (?, ?)", sorted({(ref[1], ref[2]) for ref in refs})
-    )
+    pairs = sorted({(ref[1], ref[2]) for ref in refs})
+    conn.executemany("INSERT OR IGNORE INTO ref_keys(kind, entity_id) VALUES (?, ?)", pairs)
+    # Looked up here, then inserted one row a statement, not with INSERT ... SELECT: a statement that may
+    # write several rows and fail halfway opens a savepoint, and at a savepoint every FTS5 table writes
+    # the rows it holds in memory to a new segment. Done once a brief, that made one segment per brief
+    # and table, and merging them cost more than all the rest of indexing.
+    keys = {
+        pair: conn.execute("SELECT key FROM ref_keys WHERE kind = ? AND entity_id = ?", pair).fetchone()[0]
+        for pair in pairs
+    }
     for kind in ("actor", "event"):
         conn.executemany(
-            f"INSERT INTO doc_{kind}s SELECT ?, key FROM ref_keys WHERE kind = '{kind}' AND entity_id = ?",
-            [(ref[0], ref[2]) for ref in refs if ref[1] == kind],
+            f"INSERT INTO doc_{kind}s VALUES (?, ?)", [(ref[0], keys[kind, ref[2]]) for ref in refs if ref[1] == kind]
         )
     conn.executemany("INSERT INTO doc_years VALUES (?, ?)", [(facet[0], int(facet[2][:4])) for facet in facets])
     conn.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", words)
