@@ -97,6 +97,9 @@ CUT = "\x04"
 _SCRUB = str.maketrans({"\x00": " ", OPEN: " ", CLOSE: " ", CUT: " "})
 """Replaces sentinels (and NUL) in content one for one, so offsets stay valid."""
 
+FTS_HASH_SIZE = 16 * 2**20
+"""Bytes of pending terms each full-text table holds in memory during a build (see :func:`create_index`)."""
+
 Row = tuple[str | None, str | None, str | None, str, str, str | None, str | None, int]
 """title, summary, text, type, brief_id, section_id, element_id, base."""
 _Ref = tuple[str, str, int | None, int | None]
@@ -110,6 +113,10 @@ def create_index(conn: sqlite3.Connection) -> None:
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
+    for table in ("docs", "brief_text", "words"):
+        # FTS5 keeps new terms in memory up to this many bytes, then writes them out as one more segment
+        # that later merges rewrite; 1 MiB by default, a segment every forty briefs or so of a build.
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', ?)", (FTS_HASH_SIZE,))
 
 
 @dataclass(frozen=True, slots=True)
