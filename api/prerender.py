@@ -32,7 +32,7 @@ JSON_HEADERS = (("Content-Type", "application/json"), ("Cache-Control", "public,
 
 def render_json(data: Any) -> bytes:
     """JSON as Flask answers it outside debug mode: compact, UTF-8, keys in schema order, a final newline."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return (_encode(data) + "\n").encode()
 
 
 _BRIEF = BriefSummarySchema()
@@ -44,31 +44,46 @@ _PAGINATION = PaginationSchema()
 def render_brief(brief: Brief, latest: int | None = None) -> list[Rendered]:
     """The brief, each section and block, and the first page of each of its lists.
 
-    Each object is dumped once: a brief's JSON is its summary plus its sections' JSON, and a
-    list's first page holds the very objects served on their own (a test checks that this gives
-    what the views answer, byte for byte).
+    Each object is dumped and encoded once: a brief's JSON is its summary plus its sections' JSON,
+    and a list's first page holds the very objects served on their own, spliced in as encoded (a
+    test checks that this gives what the views answer, byte for byte).
     """
-    sections = [_SECTION.dump(section) for section in brief.sections]
+    sections = [_encode(_SECTION.dump(section)) for section in brief.sections]
     doc_headers = JSON_HEADERS if latest is None else (*JSON_HEADERS, ("Link", version_links(brief.id, None, latest)))
-    rendered = [(urls.brief_url(brief.id), _stored({**_BRIEF.dump(brief), "sections": sections}, doc_headers))]
-    rendered += [(section_url(s), _stored(dumped)) for s, dumped in zip(brief.sections, sections, strict=True)]
+    document = _with_list(_BRIEF.dump(brief), "sections", sections)
+    rendered = [(urls.brief_url(brief.id), _stored_text(document, doc_headers))]
+    rendered += [(section_url(s), _stored_text(encoded)) for s, encoded in zip(brief.sections, sections, strict=True)]
     rendered.append(_first_page(urls.sections_url(brief.id), sections))
     for block_type in BLOCK_TYPES.values():
         elements = brief.elements_of_type(block_type.name)
-        dumped = [_ELEMENTS[block_type.name].dump(element) for element in elements]
-        rendered += [(element_url(e), _stored(d)) for e, d in zip(elements, dumped, strict=True)]
-        rendered.append(_first_page(urls.elements_url(brief.id, block_type.name), dumped))
+        encoded = [_encode(_ELEMENTS[block_type.name].dump(element)) for element in elements]
+        rendered += [(element_url(e), _stored_text(text)) for e, text in zip(elements, encoded, strict=True)]
+        rendered.append(_first_page(urls.elements_url(brief.id, block_type.name), encoded))
     return rendered
 
 
-def _stored(data: Any, headers: tuple[tuple[str, str], ...] = JSON_HEADERS) -> StoredResponse:
-    return store_response(render_json(data), headers)
+def _encode(data: Any) -> str:
+    """JSON text as :func:`render_json` writes it, without the final newline."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _first_page(path: str, dumped: list[Any]) -> Rendered:
-    envelope, link = page_of(dumped, 1, PER_PAGE_DEFAULT, path)
-    envelope["pagination"] = _PAGINATION.dump(envelope["pagination"])
-    return path, _stored(envelope, (JSON_HEADERS[0], ("Link", link), JSON_HEADERS[1]))
+def _with_list(data: dict[str, Any], key: str, encoded: list[str]) -> str:
+    """``{**data, key: items}`` encoded, the items given already encoded (``key`` must be new to ``data``)."""
+    assert key not in data
+    members = _encode(data)[1:-1]
+    return f"{{{members}{',' if members else ''}{_encode(key)}:[{','.join(encoded)}]}}"
+
+
+def _stored_text(text: str, headers: tuple[tuple[str, str], ...] = JSON_HEADERS) -> StoredResponse:
+    return store_response((text + "\n").encode(), headers)
+
+
+def _first_page(path: str, encoded: list[str]) -> Rendered:
+    envelope, link = page_of(encoded, 1, PER_PAGE_DEFAULT, path)
+    # The envelope as the views answer it: {"items": [...], "pagination": {...}}, in that order.
+    pagination = _encode(_PAGINATION.dump(envelope["pagination"]))
+    text = f'{{"items":[{",".join(envelope["items"])}],"pagination":{pagination}}}'
+    return path, _stored_text(text, (JSON_HEADERS[0], ("Link", link), JSON_HEADERS[1]))
 
 
 def render_shared(artifact_path: str, connection: sqlite3.Connection) -> list[Rendered]:

@@ -220,16 +220,28 @@ def stale_briefs(conn: sqlite3.Connection) -> list[str]:
     return [brief_id for (brief_id,) in conn.execute("SELECT brief_id FROM files WHERE stale ORDER BY name")]
 
 
-def insert_brief(
-    conn: sqlite3.Connection, brief: Brief, model: bytes, rendered: Iterable[tuple[str, StoredResponse]]
-) -> None:
-    """Add every row one brief owns."""
+@dataclass(frozen=True, slots=True)
+class BriefRows:
+    """Every row one brief owns, made where the brief is parsed (a build's worker process), so that the
+    builder, which writes every brief in turn, only writes them (:func:`insert_rows`)."""
+
+    brief_id: str
+    brief: tuple[str, str, str, bytes]
+    """id, published, title and the pickled brief."""
+    tags: list[tuple[str, str]]
+    refs: list[tuple[str, str, str]]
+    elements: list[tuple[str, int, str, str, str]]
+    element_refs: list[tuple[str, str, str, int]]
+    mentions: list[tuple[str, str, str, int]]
+    responses: list[tuple[str, str | None, bytes | None, bytes | None, str, str]]
+    index: search.IndexRows
+    """Its rows in the full-text index, numbered from 0."""
+
+
+def brief_rows(brief: Brief, model: bytes, rendered: Iterable[tuple[str, StoredResponse]]) -> BriefRows:
+    """The rows :func:`insert_brief` adds for one brief, its pickled ``model`` and its responses."""
     published = brief.published.isoformat()
-    conn.execute("INSERT INTO briefs(id, published, title, model) VALUES (?, ?, ?, ?)",
-                 (brief.id, published, brief.title, model))  # fmt: skip
-    conn.executemany("INSERT OR IGNORE INTO brief_tags VALUES (?, ?)", [(tag, brief.id) for tag in brief.tags])
     refs = sorted({m.ref for m in brief.mentions} | set(brief.about))
-    conn.executemany("INSERT INTO brief_refs VALUES (?, ?, ?)", [(ref, published, brief.id) for ref in refs])
     element_rows = []
     ref_rows = set()
     for position, element in enumerate(brief.elements):
@@ -239,18 +251,40 @@ def insert_brief(
             ref_rows.add(("actor", actor, brief.id, position))
         for event in element.mentions.events:
             ref_rows.add(("event", event, brief.id, position))
-    conn.executemany("INSERT INTO elements VALUES (?, ?, ?, ?, ?)", element_rows)
-    conn.executemany("INSERT INTO element_refs VALUES (?, ?, ?, ?)", sorted(ref_rows))
-    conn.executemany(
-        "INSERT INTO mentions VALUES (?, ?, ?, ?)",
+    return BriefRows(
+        brief.id,
+        (brief.id, published, brief.title, model),
+        [(tag, brief.id) for tag in brief.tags],
+        [(ref, published, brief.id) for ref in refs],
+        element_rows,
+        sorted(ref_rows),
         [(mention.ref, published, brief.id, position) for position, mention in enumerate(brief.mentions)],
+        _response_rows(brief.id, rendered),
+        search.index_rows(brief),
     )
-    counts = Counter(mention.ref for mention in brief.mentions)
-    _count_mentions(conn, {ref: counts[ref] for ref in refs}, 1)
-    insert_responses(conn, brief.id, rendered)
+
+
+def insert_brief(
+    conn: sqlite3.Connection, brief: Brief, model: bytes, rendered: Iterable[tuple[str, StoredResponse]]
+) -> None:
+    """Add every row one brief owns."""
+    insert_rows(conn, brief_rows(brief, model, rendered))
+
+
+def insert_rows(conn: sqlite3.Connection, rows: BriefRows) -> None:
+    """Add the rows of one brief that :func:`brief_rows` made."""
+    conn.execute("INSERT INTO briefs(id, published, title, model) VALUES (?, ?, ?, ?)", rows.brief)
+    conn.executemany("INSERT OR IGNORE INTO brief_tags VALUES (?, ?)", rows.tags)
+    conn.executemany("INSERT INTO brief_refs VALUES (?, ?, ?)", rows.refs)
+    conn.executemany("INSERT INTO elements VALUES (?, ?, ?, ?, ?)", rows.elements)
+    conn.executemany("INSERT INTO element_refs VALUES (?, ?, ?, ?)", rows.element_refs)
+    conn.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?)", rows.mentions)
+    counts = Counter(mention[0] for mention in rows.mentions)
+    _count_mentions(conn, {ref[0]: counts[ref[0]] for ref in rows.refs}, 1)
+    conn.executemany(_INSERT_RESPONSE, rows.responses)
     first = int(get_meta(conn, "next_doc") or 0)
-    end = search.add_briefs(conn, [brief], first)
-    conn.execute("INSERT INTO doc_rows VALUES (?, ?, ?)", (brief.id, first, end))
+    end = search.insert_index_rows(conn, rows.index, first)
+    conn.execute("INSERT INTO doc_rows VALUES (?, ?, ?)", (rows.brief_id, first, end))
     set_meta(conn, "next_doc", str(end))
 
 
@@ -274,14 +308,21 @@ def insert_responses(
     conn: sqlite3.Connection, brief_id: str | None, rendered: Iterable[tuple[str, StoredResponse]]
 ) -> None:
     """Store responses (``brief_id`` None for those that depend on more than one brief)."""
-    conn.executemany(
-        "INSERT OR REPLACE INTO responses(key, brief_id, body, gzip, etag, headers) VALUES (?, ?, ?, ?, ?, ?)",
-        # A body with a gzip form is stored only gzipped: the identity form is one decompression away.
-        [
-            (key, brief_id, None if r.gzipped else r.body, r.gzipped, r.etag, json.dumps(r.headers))
-            for key, r in rendered
-        ],
-    )
+    conn.executemany(_INSERT_RESPONSE, _response_rows(brief_id, rendered))
+
+
+_INSERT_RESPONSE = (
+    "INSERT OR REPLACE INTO responses(key, brief_id, body, gzip, etag, headers) VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _response_rows(
+    brief_id: str | None, rendered: Iterable[tuple[str, StoredResponse]]
+) -> list[tuple[str, str | None, bytes | None, bytes | None, str, str]]:
+    # A body with a gzip form is stored only gzipped: the identity form is one decompression away.
+    return [
+        (key, brief_id, None if r.gzipped else r.body, r.gzipped, r.etag, json.dumps(r.headers)) for key, r in rendered
+    ]
 
 
 def _count_mentions(conn: sqlite3.Connection, mentions: dict[str, int], sign: int) -> None:

@@ -137,8 +137,10 @@ class _Parsed:
     model_sha: str
     """Digest of :attr:`model`, or empty."""
     errors: tuple[ContentError, ...]
-    rendered: list[Rendered] | None
-    """Its stored responses; None when the model equals the stored one (nothing to render)."""
+    rows: artifact.BriefRows | None
+    """Its rows, stored responses included, ready to insert (made in the worker: the builder, which
+    writes every brief in turn, neither unpickles the model nor builds rows); None when the model
+    equals the stored one (nothing to render)."""
 
 
 def default_output(content_dir: str | os.PathLike[str], cache_dir: str | os.PathLike[str] = DEFAULT_CACHE_DIR) -> str:
@@ -343,12 +345,14 @@ def _apply(
     model_sha = known.model_sha if known else ""
     is_stale = False
     if parsed.model is not None:
-        if parsed.rendered is not None or brief_id is None:
+        if parsed.rows is not None or brief_id is None:
             if brief_id:
                 artifact.delete_brief(conn, brief_id)
-            brief = artifact.unpickle_brief(parsed.model)
-            artifact.insert_brief(conn, brief, parsed.model, parsed.rendered or [])
-            brief_id = brief.id
+            rows = parsed.rows
+            if rows is None:  # the stored model, yet no brief stored: its rows, without responses
+                rows = artifact.brief_rows(artifact.unpickle_brief(parsed.model), parsed.model, [])
+            artifact.insert_rows(conn, rows)
+            brief_id = rows.brief_id
         model_sha = parsed.model_sha
     elif brief_id is not None:
         is_stale = True  # broken now: serve the last valid version
@@ -464,7 +468,8 @@ def _parse_one(
     model_sha = artifact.digest(f"{artifact.digest(model)}:{task.latest}".encode())
     if model_sha == task.stored_sha:
         return _Parsed(task.file, model, model_sha, errors, None)
-    return _Parsed(task.file, model, model_sha, errors, render(brief, task.latest) if render else [])
+    rows = artifact.brief_rows(brief, model, render(brief, task.latest) if render else [])
+    return _Parsed(task.file, model, model_sha, errors, rows)
 
 
 @contextlib.contextmanager

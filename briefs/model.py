@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from types import MappingProxyType
 
 
@@ -266,3 +267,31 @@ class Entities:
     """Actors by id."""
     events: Mapping[str, Event] = field(default_factory=lambda: MappingProxyType({}))
     """Events by id."""
+
+
+def _pickle_by_slots(cls: type) -> None:
+    """Pickle ``cls`` as the tuple of its fields, read and set straight through its slots.
+
+    A ``slots=True`` dataclass pickles through functions that call :func:`dataclasses.fields` for
+    every object; a brief holds a hundred or more of them, pickled once in a build's worker and
+    unpickled wherever the artifact's model is read. This is about twice as fast both ways.
+    """
+    names = tuple(f.name for f in fields(cls))
+    read = attrgetter(*names)
+    setters = tuple(getattr(cls, name).__set__ for name in names)  # the slots' descriptors: frozen or not
+
+    def getstate(self: object) -> tuple[object, ...]:
+        values = read(self)
+        return values if len(names) > 1 else (values,)
+
+    def setstate(self: object, state: tuple[object, ...]) -> None:
+        for set_slot, value in zip(setters, state, strict=True):
+            set_slot(self, value)
+
+    setattr(cls, "__getstate__", getstate)  # noqa: B010 - replaces what @dataclass(slots=True) set
+    setattr(cls, "__setstate__", setstate)  # noqa: B010
+
+
+for _cls in (SourceLines, BriefSource, Mentions, Mention, Element, Factor, Scenario, Expectation, StrategyElement,
+             Section, Author, Brief, Actor, Event):  # fmt: skip
+    _pickle_by_slots(_cls)

@@ -46,9 +46,12 @@ from briefs.index import (
     MAX_BIT_KEY,
     OPEN,
     WEIGHTS,
+    IndexRows,
     add_briefs,
     brief_rows,
     create_index,
+    index_rows,
+    insert_index_rows,
     optimize_index,
     remove_rows,
 )
@@ -62,8 +65,8 @@ if TYPE_CHECKING:
     from briefs.loader import Corpus
 
 __all__ = [
-    "HIT_TYPES", "Reading", "SearchFilters", "SearchHit", "SearchIndex", "SearchResult", "Suggestion",
-    "add_briefs", "brief_rows", "create_index", "optimize_index", "remove_rows",
+    "HIT_TYPES", "IndexRows", "Reading", "SearchFilters", "SearchHit", "SearchIndex", "SearchResult", "Suggestion",
+    "add_briefs", "brief_rows", "create_index", "index_rows", "insert_index_rows", "optimize_index", "remove_rows",
 ]  # fmt: skip
 
 _DETAILS = """
