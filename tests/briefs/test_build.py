@@ -75,6 +75,22 @@ def _aged(content: Path) -> None:
         os.utime(path, (long_ago, long_ago))
 
 
+def _built_aged(content: Path, tmp_path: Path) -> Path:
+    """An artifact built from ``content`` whose files were all last modified long ago (:func:`_aged`)."""
+    _aged(content)
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    return output
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the content files read from now on, in order."""
+    read: list[str] = []
+    original = sources._read
+    monkeypatch.setattr(sources, "_read", lambda path, name, shown: read.append(name) or original(path, name, shown))
+    return read
+
+
 def _body(output: Path, key: str) -> bytes:
     stored = Artifact(str(output)).response(key)
     assert stored is not None, key
@@ -415,12 +431,8 @@ def test_a_reader_that_looked_during_the_commit_still_sees_the_file_change_after
 def test_an_incremental_build_reads_only_the_files_whose_stat_changed(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _aged(content)
-    output = tmp_path / "out.sqlite"
-    _build(content, output)
-    read: list[str] = []
-    original = sources._read
-    monkeypatch.setattr(sources, "_read", lambda path, name, shown: read.append(name) or original(path, name, shown))
+    output = _built_aged(content, tmp_path)
+    read = _reads(monkeypatch)
     _edit(content / "briefs" / "copy-1.md", 'title: "', 'title: "Edited: ')
     report = _build(content, output)
     assert report.parsed == 1 and b'"title":"Edited: ' in _body(output, "/v1/briefs/copy-1")
@@ -436,9 +448,7 @@ def test_an_incremental_build_reads_only_the_files_whose_stat_changed(
 def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(content: Path, tmp_path: Path, how: str) -> None:
     """As ``cp -p`` or ``rsync -a`` leave a copy (a new inode), or a tool that sets the old time back
     (a new change time): the same modification time and size, other bytes."""
-    _aged(content)
-    output = tmp_path / "out.sqlite"
-    _build(content, output)
+    output = _built_aged(content, tmp_path)
     brief = content / "briefs" / "copy-1.md"
     stat = brief.stat()
     written = tmp_path / "swapped.md" if how == "swapped" else brief
@@ -454,14 +464,10 @@ def test_a_file_rewritten_with_its_old_size_and_time_is_read_again(content: Path
 def test_a_copy_of_the_content_directory_with_its_times_kept_is_read_again(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _aged(content)
-    output = tmp_path / "out.sqlite"
-    _build(content, output)
+    output = _built_aged(content, tmp_path)
     other = tmp_path / "other"
     shutil.copytree(content, other, copy_function=shutil.copy2)  # the same names, times and sizes
-    read: list[str] = []
-    original = sources._read
-    monkeypatch.setattr(sources, "_read", lambda path, name, shown: read.append(name) or original(path, name, shown))
+    read = _reads(monkeypatch)
     report = _build(other, output)
     assert report.parsed == 0 and report.reused == 3  # found unchanged by their digests
     assert sorted(name for name in read if name.startswith("briefs/")) == [
@@ -470,9 +476,7 @@ def test_a_copy_of_the_content_directory_with_its_times_kept_is_read_again(
 
 
 def test_an_entity_change_reads_every_brief_again(content: Path, tmp_path: Path) -> None:
-    _aged(content)
-    output = tmp_path / "out.sqlite"
-    _build(content, output)
+    output = _built_aged(content, tmp_path)
     actors = next((content / "entities").glob("actors.y*ml"))
     actors.write_text(actors.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     report = _build(content, output)
