@@ -35,7 +35,7 @@ from briefs.index import HIT_TYPES
 from briefs.lookups import ActorEntry, EventEntry
 from briefs.model import Actor, Brief, Element, Event
 from briefs.responses import StoredResponse
-from briefs.search import Reading, SearchFilters, SearchIndex
+from briefs.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -373,10 +373,6 @@ class Artifact:
         where, params = _element_filters(**filters)
         selection = f"SELECT brief_id, position, type, published FROM elements {where}"
         return count_facets(self._conn(), "elements", selection, params, names)
-
-    def search_facets(self, names: Sequence[str], reading: Reading, filters: SearchFilters) -> dict[str, Facet]:
-        """Facets of every hit of a search (not only a page)."""
-        return self.search.facets(names, reading, filters)
 
     def elements(self, keys: Sequence[tuple[str, int, str]]) -> Rows[Element]:
         """The blocks of these keys, loaded as a page asks for them."""

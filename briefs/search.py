@@ -349,13 +349,6 @@ class SearchIndex:
         """The citation of each hit's match, None for a hit matched by its title or summary alone."""
         return cite_hits(self._connection(), hits)
 
-    def facets(self, names: Sequence[str], reading: Reading, filters: SearchFilters) -> dict[str, Facet]:
-        """The facets ``names`` of every hit of a reading that passes the filters (not only a page)."""
-        selection = self.select(reading, filters)
-        if selection is None:
-            return {name: Facet((), 0) for name in names}
-        return selection.tally(self._connection(), names, self._actor_bits())[1]
-
     def count(self, reading: Reading, filters: SearchFilters | None = None) -> int:
         """How many hits a reading finds."""
         selection = self.select(reading, filters or SearchFilters())
