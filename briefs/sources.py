@@ -77,7 +77,7 @@ class Content:
             digest.update(f"{file.name}\0{file.sha256}\0".encode())
         object.__setattr__(self, "version", digest.hexdigest()[:16])
 
-    def file_stats(self) -> dict[str, tuple[int, int, int, int, str]]:
+    def file_stats(self) -> dict[str, KnownStat]:
         """What a later :func:`read_content` may trust: each brief file's stat and digest, by name."""
         return {file.name: (*file.stat, file.sha256) for file in self.brief_files if file.sha256}
 
@@ -108,8 +108,10 @@ def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, F
     return tuple(signature)
 
 
-FileStats = Mapping[str, tuple[int, int, int, int, str]]
-"""Brief file name to its stat (:data:`FileStat`) and sha256, as an earlier read found them."""
+KnownStat = tuple[int, int, int, int, str]
+"""A file's stat (the four values of :data:`FileStat`) and sha256, as a read recorded them."""
+FileStats = Mapping[str, KnownStat]
+"""Brief file name to what an earlier read recorded of it."""
 RACY_NS = 2_000_000_000
 """A file modified this close to the read that recorded it may change again with the same stat: read it again."""
 
@@ -141,7 +143,7 @@ def load(file: SourceFile) -> SourceFile:
     return _read(file.path, file.name, file.shown) if file.unread else file
 
 
-def _trusted(path: str, name: str, shown: str, known: tuple[int, int, int, int, str] | None, before: int) -> SourceFile:
+def _trusted(path: str, name: str, shown: str, known: KnownStat | None, before: int) -> SourceFile:
     if known is not None:
         try:
             stat = os.stat(path)
