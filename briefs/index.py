@@ -220,10 +220,11 @@ def insert_index_rows(conn: sqlite3.Connection, rows: IndexRows, first: int) -> 
         conn.executemany(
             f"INSERT INTO doc_{kind}s VALUES (?, ?)", [(ref[0], keys[kind, ref[2]]) for ref in refs if ref[1] == kind]
         )
-    bits: dict[int, int] = {}
-    for ref in refs:
-        if ref[1] == "actor" and keys["actor", ref[2]] <= MAX_BIT_KEY:
-            bits[ref[0]] = bits.get(ref[0], 0) | 1 << keys["actor", ref[2]]
+    bits: dict[int, int] = {}  # doc_actor_bits: each row's actor keys as bits
+    for doc, kind, entity_id, *_ in refs:
+        key = keys[kind, entity_id]
+        if kind == "actor" and key <= MAX_BIT_KEY:
+            bits[doc] = bits.get(doc, 0) | 1 << key
     conn.executemany("INSERT INTO doc_actor_bits VALUES (?, ?)", sorted(bits.items()))
     conn.executemany("INSERT INTO doc_years VALUES (?, ?)", _shifted(rows.years, by))
     conn.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", _shifted(rows.words, by))
