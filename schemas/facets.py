@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from briefs.facets import FACETS, MAX_VALUES
-from schemas.common import describe
+from schemas.common import DirectList, describe
 from schemas.paging import PaginationSchema
 
 _EXAMPLES = {
@@ -28,19 +28,16 @@ class FacetValueSchema(Schema):
     count = fields.Integer(required=True, metadata=describe("Matching items that have it.", 12))
 
 
-class FacetValues(fields.List):
-    """The values of one facet: dumped directly, as :class:`FacetValueSchema` dumps each (a search with three
-    facets dumped sixty values field by field, a tenth of the time outside the search itself). Documented as a
-    list of :class:`FacetValueSchema`, as ``fields.List(fields.Nested(FacetValueSchema))`` is; a test holds the
-    two dumps to the same output."""
+class FacetValues(DirectList):
+    """The values of one facet, dumped as :class:`FacetValueSchema` dumps each (a search with three facets
+    dumped sixty values field by field, a tenth of the time outside the search itself)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(fields.Nested(FacetValueSchema), **kwargs)
+        super().__init__(fields.Nested(FacetValueSchema), _dump_values, **kwargs)
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[dict[str, Any]] | None:
-        if value is None:
-            return None
-        return [{"value": str(item.value), "count": int(item.count)} for item in value]
+
+def _dump_values(values: Any) -> list[dict[str, Any]]:
+    return [{"value": str(item.value), "count": int(item.count)} for item in values]
 
 
 def _values(name: str) -> fields.List:
