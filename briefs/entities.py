@@ -143,7 +143,7 @@ def _read_actor(item: Located, sink: ErrorSink) -> tuple[Actor | None, tuple[tup
     aliases = fields.string_list("aliases")
     if actor_id is None or name is None or kind is None:
         return None, ()
-    return Actor(actor_id, name, kind, fields.string("description"), affiliation), aliases
+    return Actor(actor_id, name, kind, fields.string("description", optional_text=True), affiliation), aliases
 
 
 def _read_event(item: Located, sink: ErrorSink) -> tuple[Event | None, tuple[tuple[str, int], ...]]:
@@ -160,4 +160,5 @@ def _read_event(item: Located, sink: ErrorSink) -> tuple[Event | None, tuple[tup
     aliases = fields.string_list("aliases")
     if event_id is None or title is None or precision is None:
         return None, ()
-    return Event(event_id, title, str(date), precision, fields.string("place"), participants), aliases
+    place = fields.string("place", optional_text=True)
+    return Event(event_id, title, str(date), precision, place, participants), aliases

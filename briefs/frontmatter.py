@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from briefs.errors import ErrorSink
-from briefs.fields import SLUG_RULE, FieldReader, is_slug, shown
+from briefs.fields import FieldReader, is_slug, not_slug, shown
 from briefs.model import Author, Entities
 from briefs.yamldata import Located, line_of, load_yaml
 
@@ -82,8 +82,9 @@ def parse_front_matter(
         if event_id not in entities.events:
             sink.add(line_of(fields.list("about"), index), f"'about' names unknown event '{event_id}'")
     # Every field is checked before giving up, so that all errors of the file are reported.
-    revision, summary, authors = _read_revision(fields), fields.string("summary"), _read_authors(fields)
-    publisher, language, tags = fields.string("publisher"), _read_language(fields), fields.slug_list("tags")
+    revision, authors, language = _read_revision(fields), _read_authors(fields), _read_language(fields)
+    tags = fields.slug_list("tags")
+    summary, publisher = fields.string("summary", optional_text=True), fields.string("publisher", optional_text=True)
     if brief_id is None or title is None or published is None:
         return None
     return FrontMatter(
@@ -97,7 +98,7 @@ def _read_id(fields: FieldReader, stem: str) -> str | None:
     if brief_id is None:
         return None
     if not is_slug(brief_id):
-        fields.error("id", f"id {brief_id!r} is not a slug ({SLUG_RULE})")
+        fields.error("id", not_slug("id", brief_id))
         return None
     if brief_id != stem:
         fields.error("id", f"id '{brief_id}' must equal the file name '{stem}.md' without '.md'")
@@ -134,5 +135,5 @@ def _read_authors(fields: FieldReader) -> tuple[Author, ...]:
         author.check_keys(AUTHOR_KEYS, ("name",))
         name = author.string("name")
         if name is not None:
-            authors.append(Author(name=name, affiliation=author.string("affiliation")))
+            authors.append(Author(name=name, affiliation=author.string("affiliation", optional_text=True)))
     return tuple(authors)
