@@ -917,14 +917,12 @@ def test_a_section_that_ends_with_a_list_ends_on_its_last_item() -> None:
     assert [(s.id, s.source.line_end) for s in result.brief.sections] == [("a", 8), ("b", 10)]
 
 
-@pytest.mark.xfail(strict=True, reason="beside a single-quoted value, mdit's attrs parser rejects braces in quotes")
 def test_braces_inside_a_quoted_value_beside_a_single_quoted_one() -> None:
     result = parse_probe("::: {.expectation title=\"Talks {in} Sochi\" horizon='soon'}\nText.\n:::\n")
     assert result.brief is not None
     assert result.brief.elements[0].title == "Talks {in} Sochi"
 
 
-@pytest.mark.xfail(strict=True, reason="the single-quote rewrite also rewrites inside double-quoted values")
 def test_single_quotes_inside_a_double_quoted_value_beside_a_single_quoted_one() -> None:
     result = parse_probe("::: {.expectation title=\"Said x='yes'\" horizon='soon'}\nText.\n:::\n")
     assert result.brief is not None
