@@ -78,6 +78,7 @@ def create_parser() -> MarkdownIt:
     """A parser with the brief syntax; html is off, so raw HTML stays text."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.validateLink = validate_link  # type: ignore[method-assign]
+    md.enable("table")  # Pandoc pipe tables
     md.use(front_matter_plugin)
     md.use(container_plugin, name=DIV, validate=_accept_div, render=_render_div)
     md.use(attrs_plugin, spans=True, after=())
