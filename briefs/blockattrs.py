@@ -23,6 +23,8 @@ from briefs.model import Element, Entities, Expectation, SourceLines
 from briefs.syntax import parse_attributes
 
 _TRAILING_COLONS = re.compile(r"\s*:+\s*$")
+_EMPTY_ID = re.compile(r"""(?:^|[\s{])#(?=[\s}])""")
+_QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,9 @@ def read_block(
 def _read_fence_attributes(sink: ErrorSink, info: str, line: int) -> dict[str, str] | None:
     info = _TRAILING_COLONS.sub("", info)  # Pandoc allows '::: {.factor} :::'
     if info.startswith("{"):
+        if _EMPTY_ID.search(_QUOTED.sub('""', info)):
+            sink.add(line, "an empty id '#': write it as #some-id, or leave it out for an automatic one")
+            return None
         attrs = parse_attributes(info)
         if attrs is None:
             sink.add(line, f'cannot read the attributes {info}: write them as {{.type #id key="value"}}')

@@ -46,10 +46,13 @@ def _heading_attrs_rule(state: StateCore) -> None:
         match = _TRAILING_ATTRS.search(inline.content)
         if match is None or inline.content[: match.start(1)].endswith(("]", "\\")):
             continue  # no attributes, or a bracketed span's ([words]{.actor ref=x}), or an escaped brace
-        try:
-            _, attrs = parse(match.group(1))
-        except ParseError:
-            continue
+        if match.group(1).replace(" ", "") == "{-}":
+            attrs = {"class": "unnumbered"}  # Pandoc's shorthand for {.unnumbered}
+        else:
+            try:
+                _, attrs = parse(match.group(1))
+            except ParseError:
+                continue
         token.meta["attrs"] = attrs
         inline.content = inline.content[: match.start()]
 

@@ -166,8 +166,12 @@ class Walker:
     def _section_id(self, attrs: dict[str, Any], title: str, line: int) -> str:
         attrs = dict(attrs)
         explicit = attrs.pop("id", None)
-        for key in attrs:
-            self.sink.add(line, f"unknown heading attribute '{key}': a heading takes only {{#id}}")
+        for key, value in attrs.items():
+            if key == "class":
+                shown = " ".join(f".{name}" for name in str(value).split())
+                self.sink.add(line, f"unknown heading attribute 'class' ({shown}): a heading takes only {{#id}}")
+            else:
+                self.sink.add(line, f"unknown heading attribute '{key}': a heading takes only {{#id}}")
         if explicit is None:
             return self.section_ids.derive(title, line, taken=self.block_lines)
         if not is_slug(explicit):
