@@ -66,7 +66,9 @@ def parse_front_matter(
         return None
     data = load_yaml(text, sink, first_line)
     if not isinstance(data, Located):
-        if data is not None or not sink.errors:
+        if data is None and not sink.errors and not text.strip():
+            sink.add(first_line, "front matter is empty: write id, title and published between the '---' lines")
+        elif data is not None or not sink.errors:
             sink.add(first_line, "front matter must be a mapping of keys to values, such as 'title: ...'")
         return None
     fields = FieldReader(data, sink, "front matter")
