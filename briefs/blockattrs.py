@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from briefs.blocks import BLOCK_TYPES, KNOWN_TYPES, SECTION, BlockType
 from briefs.drafts import NO_CHUNK, BlockDraft
+from briefs.entities import unknown_id_hint
 from briefs.errors import ErrorSink, line_span
 from briefs.fields import SLUG_RULE, is_slug
 from briefs.model import Element, Entities, Expectation, SourceLines
@@ -133,7 +134,8 @@ def _check_attributes(
         elif key in ("priority-for", "actor"):
             for actor_id in value.split():
                 if actor_id not in entities.actors:
-                    sink.add(line, f"'{key}' names unknown actor '{actor_id}'")
+                    hint = unknown_id_hint(entities.actors, actor_id, "{id}")
+                    sink.add(line, f"'{key}' names unknown actor '{actor_id}'{hint}")
                     ok = False
     if "actor" in attrs and len(attrs["actor"].split()) != 1:
         sink.add(line, "'actor' names exactly one actor id")

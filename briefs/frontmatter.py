@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from briefs.entities import unknown_id_hint
 from briefs.errors import ErrorSink
 from briefs.fields import FieldReader, is_slug, not_slug, shown
 from briefs.model import Author, Entities
@@ -82,7 +83,8 @@ def parse_front_matter(
     about = fields.slug_list("about")
     for index, event_id in enumerate(about):
         if event_id not in entities.events:
-            sink.add(line_of(fields.list("about"), index), f"'about' names unknown event '{event_id}'")
+            hint = unknown_id_hint(entities.events, event_id, "{id}")
+            sink.add(line_of(fields.list("about"), index), f"'about' names unknown event '{event_id}'{hint}")
     # Every field is checked before giving up, so that all errors of the file are reported.
     revision, authors, language = _read_revision(fields), _read_authors(fields), _read_language(fields)
     tags = fields.slug_list("tags")
