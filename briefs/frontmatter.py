@@ -15,7 +15,9 @@ from briefs.yamldata import Located, line_of, load_yaml
 FRONT_MATTER_MAX_BYTES = 64 * 1024
 REQUIRED = ("id", "title", "published")
 AUTHOR_KEYS = ("name", "affiliation")
-LANGUAGE_RE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+# BCP 47 allows a primary language subtag of 5 to 8 letters, but none is registered: every language
+# has a 2- or 3-letter code (ISO 639). Without this, 'language: English' or 'french' passed as a tag.
+LANGUAGE_RE = re.compile(r"(?:[A-Za-z]{2,3}|[xX])(?:-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True, slots=True)
