@@ -92,7 +92,10 @@ def _names() -> dict[str, Callable[[str], str]]:
         found = artifact.entities.events.get(event_id)
         return found.title if found else event_id
 
-    return {"actor_name": actor, "event_title": event}
+    def brief(brief_id: str) -> str:
+        return artifact.brief_title(brief_id) or brief_id
+
+    return {"actor_name": actor, "event_title": event, "brief_title": brief}
 
 
 def register(blp: flask.Blueprint) -> None:
@@ -256,9 +259,7 @@ def events() -> flask.Response:
     event's ``html_url``) always finds it (entity files are curated lists, not a corpus)."""
     artifact = reader()
     items = EventSchema(many=True).dump([artifact.must_event_entry(e.id) for e in artifact.events])
-    mentioned = {brief_id for event in items for brief_id in event["briefs"]}
-    titles = {brief_id: brief.title for brief_id in mentioned if (brief := artifact.brief(brief_id))}
-    return page("pages/events.html", urls.EVENTS, events=items, brief_titles=titles, **_names())
+    return page("pages/events.html", urls.EVENTS, events=items, **_names())
 
 
 @accepts(SearchPageQuerySchema)

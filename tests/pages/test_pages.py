@@ -142,7 +142,10 @@ def test_every_link_resolves_and_every_anchor_exists(client: FlaskClient, pages:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc:
             pytest.fail(f"a link leaves the server: {href}")
-        path = parts.path or PAGES[name].split("?")[0]
+        if not parts.path and not parts.query:  # #id: on this very page
+            assert unquote(parts.fragment) in page.ids, f"{href}: no such id on {PAGES[name]}"
+            continue
+        path = parts.path
         if path not in targets:
             answer = client.get(f"{path}?{parts.query}" if parts.query else path, headers=HTML_ACCEPT)
             assert answer.status_code == 200, href
@@ -216,7 +219,7 @@ def test_the_changes_page_marks_insertions_and_deletions(pages: dict[str, Any]) 
 
 def test_search_shows_highlights_facets_as_filters_and_a_suggestion(client: FlaskClient) -> None:
     html = client.get("/search?q=border+demarcation", headers=HTML_ACCEPT).get_data(as_text=True)
-    assert "<mark>" in html and 'aria-label="Filters"' in html
+    assert "<mark>" in html and 'aria-labelledby="filters-heading"' in html
     assert 'href="/search?q=border+demarcation&amp;type=expectation"' in html
     typo = client.get("/search?q=demarkation", headers=HTML_ACCEPT).get_data(as_text=True)
     assert 'Did you mean <a href="/search?q=demarcation">demarcation</a>?' in typo
@@ -230,6 +233,47 @@ def test_a_hit_whose_title_alone_matched_is_cited_by_its_title(client: FlaskClie
     assert '<summary>Cite<span class="visually-hidden"> this passage</span></summary>' in item
     assert f"“{hit['title']}”" in item and "— <cite>After Sochi" in item
     assert f"/versions/1#{hit['element_id']}:~:text=Folded%20" in item
+
+
+def test_search_lists_the_hits_before_the_filters_and_names_briefs_by_title(client: FlaskClient) -> None:
+    # On a phone the columns stack: filters first would push every hit below a screen of links.
+    html = client.get("/search?q=border+demarcation", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert html.index('<ol class="hits"') < html.index('<nav class="facets" id="filters"')
+    assert '· <a href="#filters">Filter these hits</a>' in html
+    title = client.get(f"/v1/briefs/{BRIEF}").get_json()["title"].replace("’", "&rsquo;")
+    html = html.replace("’", "&rsquo;")
+    assert f"Expectation in <cite>{title}</cite>" in html and f"in {BRIEF}<" not in html
+    assert f'type=brief&amp;brief={BRIEF}' not in html  # the brief facet links ...
+    assert f'&amp;brief={BRIEF}">{title}</a>' in html  # ... with the brief's title, not its id
+    assert '<label for="q">Search the briefs</label>' in html and 'aria-describedby="q-hint"' in html
+
+
+def test_a_search_with_no_hit_says_so_and_what_to_try(client: FlaskClient) -> None:
+    html = client.get("/search?q=zzzqqqxx", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert "0 hits for <q>zzzqqqxx</q>" in html
+    assert '<p class="empty">Nothing in the briefs matches <q>zzzqqqxx</q>.' in html
+    assert 'class="facets"' not in html and 'class="hits"' not in html, "no empty Filter heading, no empty list"
+    filtered = client.get("/search?q=zzzqqqxx&type=factor", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert "matches <q>zzzqqqxx</q> with these filters." in filtered and "Clear the filters" in filtered
+
+
+@pytest.mark.parametrize(
+    ("path", "last"),
+    [("/?page=3", "/?page=1"), ("/search?q=azerbaijan&page=99", "/search?q=azerbaijan&amp;page=1")],
+)
+def test_a_page_past_the_last_says_so_and_links_to_the_last(client: FlaskClient, path: str, last: str) -> None:
+    response = client.get(path, headers=HTML_ACCEPT)
+    assert response.status_code == 200  # as the API answers: an empty page, not an error
+    html = response.get_data(as_text=True)
+    number = path.rsplit("=", 1)[1]
+    assert f'<p class="past-end">There is no page {number}: the list has 1 page.' in html
+    assert f'<a href="{last}">Go to the last page</a>' in html
+
+
+def test_search_pages_number_their_hits_from_the_page_start(client: FlaskClient) -> None:
+    html = client.get("/search?q=azerbaijan&per_page=3&page=2", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert '<ol class="hits" aria-labelledby="result-count" start="4">' in html
+    assert 'rel="prev" href="/search?q=azerbaijan&amp;per_page=3&amp;page=1"' in html
 
 
 @pytest.mark.parametrize(
