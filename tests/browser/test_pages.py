@@ -96,6 +96,25 @@ def test_every_page_type_renders_cleanly_and_passes_axe(
     assert f"{live_server}/static/cite.js" in page_log.requests
 
 
+def test_at_phone_width_nothing_overflows_and_the_first_hit_is_in_view(browser: Browser, live_server: str) -> None:
+    """375 px wide (a small phone): no page scrolls sideways (a table scrolls in its own box), and a search
+    shows its first hit on the first screen, before the filters."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 740})
+    try:
+        page = context.new_page()
+        for name, path in PAGE_TYPES.items():
+            page.goto(path)
+            wider = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert wider <= 0, f"{path} scrolls sideways by {wider} px at 375 px"
+            if name in ("home", "brief", "versions", "search"):
+                screenshot(page, f"page-{name}-375")
+        page.goto(PAGE_TYPES["search"])
+        first_hit = page.locator(".hits > li").first.bounding_box()
+        assert first_hit is not None and first_hit["y"] < 740, "the first hit is on the first screen"
+    finally:
+        context.close()
+
+
 def test_cite_copies_the_quote_title_version_and_an_absolute_permalink(citing_page: Page, live_server: str) -> None:
     page = citing_page
     page.goto(f"/briefs/{BRIEF}")

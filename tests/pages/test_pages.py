@@ -276,6 +276,13 @@ def test_search_pages_number_their_hits_from_the_page_start(client: FlaskClient)
     assert 'rel="prev" href="/search?q=azerbaijan&amp;per_page=3&amp;page=1"' in html
 
 
+def test_tables_scroll_in_a_focusable_named_box(pages: dict[str, Any]) -> None:
+    # A table wider than a phone scrolls inside its box, not the page; a keyboard can scroll a box it can focus.
+    html = pages["versions"][0].get_data(as_text=True)
+    assert '<div class="table-scroll" role="region" aria-labelledby="versions-caption" tabindex="0">' in html
+    assert '<caption class="visually-hidden" id="versions-caption">' in html
+
+
 @pytest.mark.parametrize(
     ("path", "status", "words"),
     [
