@@ -115,6 +115,13 @@ def test_at_phone_width_nothing_overflows_and_the_first_hit_is_in_view(browser: 
         context.close()
 
 
+def test_the_block_a_link_points_at_is_marked(page: Page) -> None:
+    page.goto(f"/briefs/{BRIEF}#border-demarcation")
+    target, other = page.locator("#border-demarcation"), page.locator("#return-to-diplomacy")
+    marked = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert marked != other.evaluate("e => getComputedStyle(e).backgroundColor"), "the reader sees where it landed"
+
+
 def test_cite_copies_the_quote_title_version_and_an_absolute_permalink(citing_page: Page, live_server: str) -> None:
     page = citing_page
     page.goto(f"/briefs/{BRIEF}")
