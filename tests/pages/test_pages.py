@@ -302,6 +302,7 @@ def test_errors_are_pages_for_browsers_and_problems_for_api_clients(
     assert page.status_code == status and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
     assert words.replace("'", "&#39;") in html and read(html).headings[0] == 1
+    assert "Unprocessable Entity</h1>" not in html, "a reader gets plain words, not HTTP's"
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     problem = client.get(path, headers={"Accept": "application/json"})
     assert problem.status_code == status and problem.mimetype == "application/problem+json"
