@@ -3,13 +3,13 @@ schemas, render a template."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from typing import Any
 
 import flask
 from flask import g, render_template, request
-from marshmallow import Schema
+from marshmallow import Schema, pre_load
 from webargs.flaskparser import FlaskParser
 
 from api.pages import metadata
@@ -51,6 +51,11 @@ class SearchPageQuerySchema(SearchQuerySchema):
     """The search page's query: as /v1/search, but an empty form (no ``q``) shows the form alone."""
 
     q = SearchText(load_default=None)
+
+    @pre_load
+    def _empty_field_is_the_empty_form(self, data: Mapping[str, Any], **_: Any) -> Mapping[str, Any]:
+        """``q=`` (the field sent empty) shows the form alone, as no ``q`` does; /v1/search keeps its 422."""
+        return {key: data[key] for key in data if key != "q"} if data.get("q") == "" else data
 
 
 def accepts(schema: type[Schema]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -256,6 +256,17 @@ def test_a_search_with_no_hit_says_so_and_what_to_try(client: FlaskClient) -> No
     assert "matches <q>zzzqqqxx</q> with these filters." in filtered and "Clear the filters" in filtered
 
 
+def test_an_empty_search_field_shows_the_form_and_a_blank_one_says_to_type_a_word(client: FlaskClient) -> None:
+    empty = client.get("/search?q=", headers=HTML_ACCEPT)
+    assert empty.status_code == 200, "the field sent empty is the empty form, not an error"
+    assert '<input id="q" name="q" type="search" value=""' in empty.get_data(as_text=True)
+    assert "hits for" not in empty.get_data(as_text=True)
+    assert client.get("/v1/search?q=").status_code == 422, "the API keeps its answer"
+    blank = client.get("/search?q=%20%20", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert '<p class="note">Nothing to search for: type a word.</p>' in blank
+    assert "hits for <q></q>" not in blank and "matches <q></q>" not in blank
+
+
 @pytest.mark.parametrize(
     ("path", "last"),
     [("/?page=3", "/?page=1"), ("/search?q=azerbaijan&page=99", "/search?q=azerbaijan&amp;page=1")],
