@@ -13,7 +13,7 @@ from marshmallow import Schema, pre_load
 from webargs.flaskparser import FlaskParser
 
 from api.pages import metadata
-from api.pages.citing import Cite, cite_element, cite_quote, cite_title, context_quote
+from api.pages.citing import Cite, cite_element, cite_quote, cite_title, context_parts
 from api.pages.markup import rewrite_section
 from api.paging import page_of
 from api.search import search_page
@@ -225,18 +225,24 @@ def actor(actor_id: str) -> flask.Response:
     )  # fmt: skip
 
 
-def _cited(citations: Iterable[Citation | None], dumped: Iterable[Any]) -> Iterable[tuple[Any, Cite | None, str]]:
-    """Each dumped item with the Cite control of its citation and the quote in context."""
+Context = tuple[str, str, str]
+"""A quote in context: the words before, the mention or match, the words after."""
+
+
+def _cited(
+    citations: Iterable[Citation | None], dumped: Iterable[Any]
+) -> Iterable[tuple[Any, Cite | None, Context | None]]:
+    """Each dumped item with the Cite control of its citation and the quote in context (to mark its middle)."""
     committed: dict[str, dict[int, str]] = {}
     for citation, item in zip(citations, dumped, strict=True):
         brief_id = citation.brief.id if citation else item["brief_id"]
         if brief_id not in committed:
             committed[brief_id] = _committed(brief_id)
         if citation is None:
-            yield item, _title_cite(item, committed[brief_id]), ""
+            yield item, _title_cite(item, committed[brief_id]), None
             continue
-        quote = context_quote(citation)
-        yield item, cite_quote(citation, committed[brief_id], quote), quote
+        parts = context_parts(citation)
+        yield item, cite_quote(citation, committed[brief_id], "".join(parts)), parts
 
 
 def _title_cite(hit: dict[str, Any], committed: dict[int, str]) -> Cite | None:

@@ -211,6 +211,17 @@ def test_the_cite_control_shows_the_citation_as_text_without_script(pages: dict[
     assert f'href="/briefs/{BRIEF}/versions/1#lead:~:text=' in html
 
 
+def test_the_actor_page_marks_the_mention_in_each_quote(client: FlaskClient) -> None:
+    # Azerbaijan is also named "Baku": the reader sees which word of the quote is the mention.
+    html = client.get("/actors/azerbaijan", headers=HTML_ACCEPT).get_data(as_text=True)
+    mentions = client.get("/v1/actors/azerbaijan/mentions?per_page=100").get_json()["items"]
+    quotes = html.split('<ol class="mentions">', 1)[1].split("<blockquote ")[1:]
+    assert len(quotes) == len(mentions)
+    for quote, mention in zip(quotes, mentions, strict=True):
+        assert quote.count("<mark>") == 1 and f"<mark>{mention['exact']}</mark>" in quote
+    assert "political commodity, <mark>Baku</mark> is only likely" in html
+
+
 def test_the_changes_page_marks_insertions_and_deletions(pages: dict[str, Any]) -> None:
     html = pages["changes"][0].get_data(as_text=True)
     assert "The first version: everything was added" in html
