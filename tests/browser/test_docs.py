@@ -118,7 +118,7 @@ def test_axe_finds_no_violation(docs: DocsVisit) -> None:
     assert run_axe(docs.page) == []
 
 
-def test_the_headings_make_an_outline_and_the_reader_pages_are_a_link_away(docs: DocsVisit) -> None:
+def test_the_headings_make_an_outline_the_page_is_described_and_the_reader_pages_a_link_away(docs: DocsVisit) -> None:
     levels = docs.page.locator("h1, h2, h3, h4, h5, h6").evaluate_all(
         "hs => hs.map(h => Number(h.getAttribute('aria-level') || h.tagName[1]))"
     )
@@ -129,6 +129,7 @@ def test_the_headings_make_an_outline_and_the_reader_pages_are_a_link_away(docs:
     assert groups == ["2"] * len(tags), "each group of operations is a level-2 heading under the title"
     home = docs.page.get_by_role("navigation", name="Site").get_by_role("link", name="Briefs", exact=True)
     expect(home).to_have_attribute("href", "/")
+    assert "Briefs API" in (docs.page.locator('meta[name="description"]').get_attribute("content") or "")
 
 
 def test_the_csp_blocks_inline_script_and_the_page_log_shows_it(page: Page, page_log: PageLog) -> None:
