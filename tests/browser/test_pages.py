@@ -102,7 +102,8 @@ def test_at_phone_width_nothing_overflows_and_the_first_hit_is_in_view(browser: 
     context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 740})
     try:
         page = context.new_page()
-        for name, path in PAGE_TYPES.items():
+        long_word = "/search?q=" + "demarcation" * 8  # a pasted word longer than the screen is wide
+        for name, path in [*PAGE_TYPES.items(), ("long-word", long_word)]:
             page.goto(path)
             wider = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert wider <= 0, f"{path} scrolls sideways by {wider} px at 375 px"
