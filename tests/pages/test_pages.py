@@ -225,6 +225,8 @@ def test_the_actor_page_marks_the_mention_in_each_quote(client: FlaskClient) -> 
 def test_the_changes_page_marks_insertions_and_deletions(pages: dict[str, Any]) -> None:
     html = pages["changes"][0].get_data(as_text=True)
     assert "The first version: everything was added" in html
+    # The text before the first heading (section "lead") is named as the brief page names it.
+    assert f'section <a href="/briefs/{BRIEF}/versions/1#lead">Introduction</a>' in html
     assert "<ins>" in html
 
 
