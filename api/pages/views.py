@@ -73,6 +73,15 @@ def _query(schema: type[Schema]) -> dict[str, Any]:
     return parsed
 
 
+def _paging(kind: str) -> tuple[int, int, dict[str, int]]:
+    """The page number and size a paged page shows, and the arguments its pager's links keep: the size is
+    ``per_page`` when the address gives it (as on the API), else the page's own (:data:`PER_PAGE`)."""
+    args = _query(PageQuerySchema)
+    given = "per_page" in request.args
+    per_page = args["per_page"] if given else PER_PAGE[kind]
+    return args["page"], per_page, {"per_page": per_page} if given else {}
+
+
 def page(template: str, alternate: str | None, **context: Any) -> flask.Response:
     """A rendered page; ``alternate`` is its JSON (a ``Link`` header and a ``<link rel="alternate">``)."""
     links = [f'<{alternate}>; rel="alternate"; type="application/json"'] if alternate else []
@@ -118,11 +127,11 @@ def register(blp: flask.Blueprint) -> None:
 @accepts(PageQuerySchema)
 def home() -> flask.Response:
     """Briefs, newest first, with search."""
-    args = _query(PageQuerySchema)
+    number, per_page, paging = _paging("briefs")
     artifact = reader()
-    envelope, _ = page_of(artifact.brief_ids(sort="-published"), args["page"], PER_PAGE["briefs"], "/")
+    envelope, _ = page_of(artifact.brief_ids(sort="-published"), number, per_page, "/")
     items = BriefSummarySchema(many=True).dump(artifact.briefs(envelope["items"]))
-    return page("pages/home.html", urls.BRIEFS, briefs=items, pagination=envelope["pagination"])
+    return page("pages/home.html", urls.BRIEFS, briefs=items, pagination=envelope["pagination"], paging=paging)
 
 
 def brief(brief_id: str) -> flask.Response:
@@ -177,18 +186,18 @@ def _sections(brief: Brief, committed: dict[int, str]) -> list[dict[str, Any]]:
 @accepts(PageQuerySchema)
 def versions(brief_id: str) -> flask.Response:
     """A brief's history."""
-    args = _query(PageQuerySchema)
+    number, per_page, paging = _paging("versions")
     artifact = reader()
     current = artifact.brief(brief_id)
     latest = artifact.latest_version(brief_id)
     if current is None and latest is None:
         find_brief(brief_id)  # the 404 (or 410) the API answers
     title = current.title if current else artifact.version_brief(brief_id, latest or 1).title  # type: ignore[union-attr]
-    envelope, _ = page_of(artifact.versions(brief_id), args["page"], PER_PAGE["versions"], request.path)
+    envelope, _ = page_of(artifact.versions(brief_id), number, per_page, request.path)
     items = VersionSchema(many=True).dump(envelope["items"])
     return page(
         "pages/versions.html", urls.versions_url(brief_id), brief_id=brief_id, title=title, versions=items,
-        pagination=envelope["pagination"], withdrawn=current is None,
+        pagination=envelope["pagination"], paging=paging, withdrawn=current is None,
     )  # fmt: skip
 
 
@@ -214,14 +223,14 @@ def changes(brief_id: str, version: str) -> flask.Response:
 @accepts(PageQuerySchema)
 def actor(actor_id: str) -> flask.Response:
     """Who an actor is, and every mention with its quote."""
-    args = _query(PageQuerySchema)
+    number, per_page, paging = _paging("mentions")
     entry = find_actor(actor_id)
-    envelope, _ = page_of(reader().citations(actor_id), args["page"], PER_PAGE["mentions"], request.path)
+    envelope, _ = page_of(reader().citations(actor_id), number, per_page, request.path)
     mentions = list(_cited(envelope["items"], MentionSchema(many=True).dump(envelope["items"])))
     names = _names()
     return page(
         "pages/actor.html", urls.actor_url(actor_id), actor=ActorSchema().dump(entry), mentions=mentions,
-        pagination=envelope["pagination"], **names,
+        pagination=envelope["pagination"], paging=paging, **names,
     )  # fmt: skip
 
 

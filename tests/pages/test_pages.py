@@ -215,7 +215,7 @@ def test_the_actor_page_marks_the_mention_in_each_quote(client: FlaskClient) -> 
     # Azerbaijan is also named "Baku": the reader sees which word of the quote is the mention.
     html = client.get("/actors/azerbaijan", headers=HTML_ACCEPT).get_data(as_text=True)
     mentions = client.get("/v1/actors/azerbaijan/mentions?per_page=100").get_json()["items"]
-    quotes = html.split('<ol class="mentions">', 1)[1].split("<blockquote ")[1:]
+    quotes = html.split('<ol class="mentions"', 1)[1].split("<blockquote ")[1:]
     assert len(quotes) == len(mentions)
     for quote, mention in zip(quotes, mentions, strict=True):
         assert quote.count("<mark>") == 1 and f"<mark>{mention['exact']}</mark>" in quote
@@ -297,6 +297,17 @@ def test_search_pages_number_their_hits_from_the_page_start(client: FlaskClient)
     html = client.get("/search?q=azerbaijan&per_page=3&page=2", headers=HTML_ACCEPT).get_data(as_text=True)
     assert '<ol class="hits" aria-labelledby="result-count" start="4">' in html
     assert 'rel="prev" href="/search?q=azerbaijan&amp;per_page=3&amp;page=1"' in html
+
+
+def test_paged_pages_honour_per_page_and_number_from_the_page_start(client: FlaskClient) -> None:
+    # per_page is accepted on every paged page, as on the API; it was accepted and ignored.
+    html = client.get("/actors/azerbaijan?per_page=3&page=2", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert html.count("<blockquote ") == 3 and '<ol class="mentions" start="4">' in html
+    assert '<li id="mention-4">' in html and "Page 2 of 4" in html
+    assert 'rel="prev" href="/actors/azerbaijan?per_page=3&amp;page=1"' in html
+    assert 'rel="next" href="/actors/azerbaijan?per_page=3&amp;page=3"' in html
+    default = client.get("/actors/azerbaijan", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert default.count("<blockquote ") == 11 and 'class="pager"' not in default  # the page's own size, 50
 
 
 def test_tables_scroll_in_a_focusable_named_box(pages: dict[str, Any]) -> None:
