@@ -304,6 +304,7 @@ def test_paged_pages_honour_per_page_and_number_from_the_page_start(client: Flas
     html = client.get("/actors/azerbaijan?per_page=3&page=2", headers=HTML_ACCEPT).get_data(as_text=True)
     assert html.count("<blockquote ") == 3 and '<ol class="mentions" start="4">' in html
     assert '<li id="mention-4">' in html and "Page 2 of 4" in html
+    assert "<title>Azerbaijan, page 2 · Briefs</title>" in html, "each page of a list has a title of its own"
     assert 'rel="prev" href="/actors/azerbaijan?per_page=3&amp;page=1"' in html
     assert 'rel="next" href="/actors/azerbaijan?per_page=3&amp;page=3"' in html
     default = client.get("/actors/azerbaijan", headers=HTML_ACCEPT).get_data(as_text=True)
