@@ -328,6 +328,7 @@ def test_tables_scroll_in_a_focusable_named_box(pages: dict[str, Any]) -> None:
         ("/search?q=border&bogus=1", 422, "bogus"),
         ("/search?q=" + "x" * 600, 422, "Invalid 'q'"),
         ("/no-such-page", 404, "Not Found"),
+        ("/docs/no-such-page", 404, "Not Found"),  # a mistyped address under /docs, opened in a browser
     ],
 )
 def test_errors_are_pages_for_browsers_and_problems_for_api_clients(
