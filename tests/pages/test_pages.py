@@ -426,6 +426,23 @@ def test_a_hostile_brief_brings_no_script_into_its_page(tmp_path: Any) -> None:
     assert "hostile-factor" in page.ids
 
 
+def test_a_brief_in_another_language_marks_its_article_not_the_english_site_around_it(tmp_path: Any) -> None:
+    from api import create_app  # noqa: PLC0415
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    content = tmp_path / "content"
+    (content / "briefs").mkdir(parents=True)
+    (content / "entities").mkdir()
+    for entity_file in (ROOT / "content" / "entities").glob("*.yaml"):
+        (content / "entities" / entity_file.name).write_bytes(entity_file.read_bytes())
+    brief = "---\nid: apres-sotchi\ntitle: Après Sotchi\npublished: 2021-12-01\nlanguage: fr\n---\n\nLe sommet.\n"
+    (content / "briefs" / "apres-sotchi.md").write_text(brief, encoding="utf-8")
+    client = create_app({"BRIEFS_CONTENT_DIR": str(content)}).test_client()
+    html = client.get("/briefs/apres-sotchi", headers=HTML_ACCEPT).get_data(as_text=True)
+    # A screen reader reads "All briefs", "Search" and "Cite" in English, the brief in French.
+    assert read(html).lang == "en" and '<article class="brief" lang="fr"' in html
+
+
 def test_the_changes_page_shows_an_edit_word_by_word(tmp_path: Any) -> None:
     from api import create_app  # noqa: PLC0415
     from tests.test_versions import Repo  # noqa: PLC0415 - the scripted content repository of the versions tests
