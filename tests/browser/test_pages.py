@@ -137,6 +137,11 @@ def test_cite_copies_the_quote_title_version_and_an_absolute_permalink(citing_pa
     link = rest.rsplit(" ", 1)[1]
     assert link.startswith(f"{live_server}/briefs/{BRIEF}/versions/1#russia-preempts-eu:~:text=A%20second")
     expect(block.locator(".citation")).to_be_visible()
+    # Closing the control copies nothing: what the reader copied since stays on the clipboard.
+    page.evaluate("navigator.clipboard.writeText('something else')")
+    block.locator("details.cite > summary").first.click()
+    expect(block.locator(".citation")).to_be_hidden()
+    assert page.evaluate("navigator.clipboard.readText()") == "something else"
 
 
 def test_a_mention_permalink_scrolls_to_the_quote(citing_page: Page, live_server: str) -> None:
