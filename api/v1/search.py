@@ -26,9 +26,9 @@ diacritics ("zurich" finds "Zürich") and compares English word stems ("negotiat
 
 - Plain words must all match: `border demarcation`. Common English words (`the`, `what`, `does` ...) are
   not required unless the query has nothing else, but they rank the exact phrase first.
-- `"a phrase"` matches the words in that order; `-word` and `-"a phrase"` exclude; `word*` is a prefix
-  (`negoti*` finds "negotiate" and "negotiations"); `a OR b` (or `a | b`) matches either and binds tighter
-  than the implicit AND: `Sochi OR Brussels meeting`.
+- `"a phrase"` (or `“a phrase”`, `„a phrase“`, `«a phrase»`) matches the words in that order; `-word` and
+  `-"a phrase"` exclude; `word*` is a prefix (`negoti*` finds "negotiate" and "negotiations"); `a OR b`
+  (or `a | b`) matches either and binds tighter than the implicit AND: `Sochi OR Brussels meeting`.
 - People type what they think: `Putin's`, `Putin’s` and `Putin` find the same passages, and so do
   `Armenian-Azerbaijani` and `Armenian Azerbaijani`.
 - A name or alias of an actor or event (`Nakhchivan`, `Artsakh`, `Sochi summit`, `EU`) also finds every
@@ -39,7 +39,8 @@ FTS5's own syntax works as written when the query uses one of its operators and 
 `AND`, `NOT`, `NEAR(border demarcation, 5)`, parentheses, `^`, and the column filters `title:`, `summary:`
 and `text:` (see https://www.sqlite.org/fts5.html#full_text_query_syntax). A query that FTS5 cannot parse
 (`border (`) is read as words, and `query.notes` says so. Control characters (NUL included) are dropped and
-listed in `query.dropped_characters`. Only an empty or overlong `q` (or an unknown parameter) is a 422.
+listed in `query.dropped_characters` (a tab or a line break is read as a space). Only an empty or overlong
+`q` (or an unknown parameter) is a 422.
 
 **Ranking**, best first: hits that contain the plain words as an exact phrase; then hits that mention every
 actor or event the query names; then the rest. Within each tier, BM25 relevance, where a passage's own title
