@@ -366,6 +366,17 @@ def test_a_name_finds_the_passages_that_mention_the_entity_by_other_words(
     assert venue.snippet == "The round returned to <mark>the city on the lake</mark> for its quiet."
 
 
+def test_a_mention_cut_by_the_snippet_window_is_shown_and_cited_whole(seed: Corpus, seed_index: SearchIndex) -> None:
+    # "Transcaucasia" is an alias of the South Caucasus, mentioned last in a long sentence: the snippet's
+    # window used to end inside the mention, showing "<mark>South</mark>…" and citing "South".
+    result = seed_index.search("Transcaucasia")
+    assert result.hits
+    for hit, quote in zip(result.hits, seed_index.cite(result.hits), strict=True):
+        assert "<mark>South Caucasus</mark>" in hit.snippet
+        assert seed.briefs[SEED_ID].text[hit.match_start : hit.match_end] == "South Caucasus"
+        assert quote is not None and quote.exact == "South Caucasus"
+
+
 def test_filters_by_brief_entity_and_date(small_index: SearchIndex) -> None:
     zurich = {"zurich-talks", "next-round", "outlook", "exact-phrase", "borders"}
     geneva = {"geneva-round", "lead", "venue"}
