@@ -55,7 +55,11 @@ def search_page(q: str, filters: fts.SearchFilters, facets: Sequence[str], page:
 
 
 def _query_reading(result: fts.SearchResult) -> QueryReading:
-    reading, suggestion = result.reading, result.suggestion
+    return query_reading(result.reading, result.suggestion)
+
+
+def query_reading(reading: fts.Reading, suggestion: fts.Suggestion | None) -> QueryReading:
+    """The ``query`` object of an answer: ``q`` as read, and a respelling that finds hits (or None)."""
     url = None
     if suggestion is not None:
         args = {name: value for name, value in request.args.items() if name != "page"}
@@ -66,13 +70,33 @@ def _query_reading(result: fts.SearchResult) -> QueryReading:
     )  # fmt: skip
 
 
-def with_match(filters: dict[str, Any], q: str | None) -> dict[str, Any] | None:
+def with_match(filters: dict[str, Any], q: str | None) -> tuple[dict[str, Any] | None, fts.Reading | None]:
     """The filters of the briefs or elements list with ``q`` read as a ``match`` expression (see
-    :meth:`briefs.search.SearchIndex.read`); None when ``q`` has nothing to look for, so nothing matches."""
+    :meth:`briefs.search.SearchIndex.read`), None when ``q`` has nothing to look for, so nothing matches;
+    and ``q`` as read (None without ``q``)."""
     if q is None:
-        return filters
-    match = reader().search.read(q).match
-    return None if match is None else {**filters, "match": match}
+        return filters, None
+    reading = reader().search.read(q)
+    return (None if reading.match is None else {**filters, "match": reading.match}), reading
+
+
+def list_query(
+    reading: fts.Reading, total: int, filters: dict[str, Any], count: Callable[[dict[str, Any]], int]
+) -> dict[str, Any]:
+    """The ``query`` field of the briefs or elements list, as /v1/search answers it: ``q`` as read, and a
+    respelling that finds items under the same filters.
+
+    :param total: the items ``q`` found
+    :param filters: the list's filters, without ``q``
+    :param count: the number of items the filters find (with a ``match`` expression)
+    """
+    index = reader().search
+
+    def items(text: str) -> int:
+        match = index.read(text).match
+        return 0 if match is None else count({**filters, "match": match})
+
+    return {"query": query_reading(reading, index.suggest(reading, total, items))}
 
 
 def list_facets(

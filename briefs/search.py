@@ -28,7 +28,7 @@ import html
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -341,9 +341,19 @@ class SearchIndex:
             total, page = _rank(conn, reading, selection, limit, offset, counts=counts)
             hits = _details(conn, reading, page, [e.id for e in reading.entities]) if page else []
         suggestion = None
-        if suggest and reading.syntax == reading_.SYNTAX_WORDS and (total == 0 or _has_alternatives(reading)):
-            suggestion = self._suggester.suggest(reading, lambda text: self.count(self.read(text), filters))
+        if suggest:
+            suggestion = self.suggest(reading, total, lambda text: self.count(self.read(text), filters))
         return SearchResult(total, hits, reading, suggestion, counted)
+
+    def suggest(self, reading: Reading, total: int, count: Callable[[str], int]) -> Suggestion | None:
+        """A respelling of a query (in the words syntax) that found ``total`` hits, if a word of it is in no
+        brief and the respelt query finds hits.
+
+        :param count: the number of hits a query (in the words syntax) finds under the same filters
+        """
+        if reading.syntax != reading_.SYNTAX_WORDS or not (total == 0 or _has_alternatives(reading)):
+            return None
+        return self._suggester.suggest(reading, count)
 
     def cite(self, hits: Sequence[SearchHit]) -> list[PinnedQuote | None]:
         """The citation of each hit's match, None for a hit matched by its title or summary alone."""
