@@ -127,6 +127,21 @@ def test_search_filters(client: FlaskClient) -> None:
     assert _hits(client, "q=border&event=border-incursions-2021")
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/v1/search?q=border&published_from=2022", "published_from"),
+        ("/v1/briefs?published_to=29.11.2021", "published_to"),
+    ],
+)
+def test_a_date_that_is_not_a_day_is_a_problem_that_shows_the_form(client: FlaskClient, url: str, name: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["name"] == name
+    assert error["messages"] == ["Not a valid date: use YYYY-MM-DD, e.g. 2021-11-26."]
+
+
 def test_facets_count_every_hit_not_only_the_page(client: FlaskClient) -> None:
     body = client.get("/v1/search?q=border&per_page=1&facets=type,actor,year").get_json()
     total = body["pagination"]["total"]
