@@ -15,7 +15,8 @@ A query is read in one of two ways, and never refused:
 - **FTS5 syntax**, as written, when the query uses one of FTS5's own operators
   (``AND``, ``NOT``, ``NEAR``, parentheses, ``^`` or a column filter such as
   ``title:``) and FTS5 can parse it. When it cannot, the query is read as words,
-  with the operators' punctuation ignored.
+  with the operators' punctuation ignored. ``NEAR`` between two words (``Sochi NEAR Brussels``,
+  not FTS5 syntax) is left out too, rather than required as a word.
 
 Control characters (NUL included) are dropped, and reported; a tab or a line break is a space. Typographic
 double quotes (“a phrase”, „a phrase“, «a phrase») delimit a phrase as ``"`` does.
@@ -60,6 +61,8 @@ _FTS5_OPERATOR = re.compile(r"(?:^|\s)(?:AND|NOT)(?=\s|$)|NEAR\s*\(|[()^]|[^\s\"
 _FTS5_PUNCTUATION = re.compile(r"[(){}^:+,]")
 _FTS5_WORDS = re.compile(r"(?<!\S)(?:AND|NOT|NEAR)(?!\S)")
 _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
+INFIX_NEAR = re.compile(r"(?<=\S)\s+NEAR(?=\s+\S)")
+"""NEAR between two words, as other search engines write proximity; FTS5 wants NEAR(a b)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -273,8 +273,12 @@ class SearchIndex:
             problem = self._fts5_problem(text)
             if problem is None:
                 return Reading(text.strip(), reading_.SYNTAX_FTS5, text, dropped=dropped)
-            notes = (f"Read as words: it is not valid FTS5 syntax ({problem}).",)
+            notes = (f"Read as words: it is not valid FTS5 syntax ({_explain(problem)}).",)
             text = reading_.without_fts5_operators(text)
+        elif reading_.INFIX_NEAR.search(text):
+            # "Sochi NEAR Brussels" is no FTS5 syntax: NEAR would be a word that every hit must contain.
+            notes = ("Read as words without NEAR: FTS5's NEAR takes its words in parentheses, as in NEAR(a b, 10).",)
+            text = reading_.INFIX_NEAR.sub(" ", text)
         groups = reading_.resolve(reading_.parse(text), self.names)
         return read_words(groups, dropped, notes, self._completions)
 
@@ -428,6 +432,22 @@ class SearchIndex:
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""
         return self._connections.get()
+
+
+_FTS5_MESSAGES = (
+    (re.compile(r'^syntax error near ""$'), "it ends before an operator or a parenthesis is complete"),
+    (re.compile(r'^syntax error near "(.*)"$'), 'FTS5 did not expect "{0}" there'),
+    (re.compile(r"^no such column: (.*)$"), 'FTS5 took "{0}" for a column; the columns are title, summary and text'),
+)
+
+
+def _explain(problem: str) -> str:
+    """FTS5's error message, said for a person who typed a query."""
+    for pattern, sentence in _FTS5_MESSAGES:
+        found = pattern.match(problem)
+        if found:
+            return sentence.format(*found.groups())
+    return problem
 
 
 def _has_alternatives(reading: Reading) -> bool:

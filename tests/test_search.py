@@ -442,6 +442,29 @@ def test_invalid_fts5_syntax_says_it_was_read_as_words(seed_index: SearchIndex) 
     assert len(notes) == 1 and notes[0].startswith("Read as words: it is not valid FTS5 syntax")
 
 
+@pytest.mark.parametrize(
+    ("query", "explained"),
+    [
+        ("border (", "it ends before an operator or a parenthesis is complete"),
+        ("border)", 'FTS5 did not expect ")" there'),
+        ("foo:border", 'FTS5 took "foo" for a column; the columns are title, summary and text'),
+    ],
+)
+def test_the_note_says_in_words_why_fts5_could_not_read_it(seed_index: SearchIndex, query: str, explained: str) -> None:
+    # FTS5's own messages ('syntax error near ""', 'no such column: foo') said little to a person.
+    assert seed_index.read(query).notes == (f"Read as words: it is not valid FTS5 syntax ({explained}).",)
+
+
+def test_near_between_words_is_read_as_words_without_it(seed_index: SearchIndex) -> None:
+    # NEAR was kept as a word that every hit had to contain: "Sochi NEAR Brussels" found nothing.
+    reading = seed_index.read("Sochi NEAR Brussels")
+    assert reading.as_read == "Sochi Brussels"
+    assert reading.notes == (
+        "Read as words without NEAR: FTS5's NEAR takes its words in parentheses, as in NEAR(a b, 10).",
+    )
+    assert seed_index.search("Sochi NEAR Brussels").total == seed_index.search("Sochi Brussels").total > 0
+
+
 FTS_ISH = st.lists(
     st.sampled_from(['"', "(", ")", "*", ":", "^", "-", "+", " ", "AND", "OR", "NOT", "NEAR", "NEAR(", "border",
                      "Zürich", "title", "text:", "type:", "don't", ",", "{", "}", "\x02", "\x03", "\x00"]),

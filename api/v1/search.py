@@ -38,9 +38,9 @@ diacritics ("zurich" finds "Zürich") and compares English word stems ("negotiat
 FTS5's own syntax works as written when the query uses one of its operators and FTS5 can parse it:
 `AND`, `NOT`, `NEAR(border demarcation, 5)`, parentheses, `^`, and the column filters `title:`, `summary:`
 and `text:` (see https://www.sqlite.org/fts5.html#full_text_query_syntax). A query that FTS5 cannot parse
-(`border (`) is read as words, and `query.notes` says so. Control characters (NUL included) are dropped and
-listed in `query.dropped_characters` (a tab or a line break is read as a space). Only an empty or overlong
-`q` (or an unknown parameter) is a 422.
+(`border (`) is read as words, and `query.notes` says why; so is `Sochi NEAR Brussels`, without its `NEAR`.
+Control characters (NUL included) are dropped and listed in `query.dropped_characters` (a tab or a line
+break is read as a space). Only an empty or overlong `q` (or an unknown parameter) is a 422.
 
 **Ranking**, best first: hits that contain the plain words as an exact phrase; then hits that mention every
 actor or event the query names; then the rest. Within each tier, BM25 relevance, where a passage's own title
