@@ -40,7 +40,7 @@ FTS5's own syntax works as written when the query uses one of its operators and 
 and `text:` (see https://www.sqlite.org/fts5.html#full_text_query_syntax). A query that FTS5 cannot parse
 (`border (`) is read as words, and `query.notes` says why; so is `Sochi NEAR Brussels`, without its `NEAR`.
 Control characters (NUL included) are dropped and listed in `query.dropped_characters` (a tab or a line
-break is read as a space). Only an empty or overlong `q` (or an unknown parameter) is a 422. A filter that
+break is read as a space). Only an empty or overlong `q` (or an unknown or repeated parameter) is a 422. A filter that
 names no brief, actor or event, or dates that end before they start, find nothing, and `query.notes` says so.
 
 **Ranking**, best first: hits that contain the plain words as an exact phrase; then hits that mention every
