@@ -54,9 +54,10 @@ whole last.
 **Suggestions.** A word that is in no brief (not even by its stem) gets the closest word of the briefs or of
 an entity's names, with {allowed_typos("abcde")} typo in words of 5 to 8 letters, {allowed_typos("abcdefghi")}
 in longer ones and none in shorter ones; a swap of two neighbouring letters is one typo, a typo in the first
-letter counts as two. `query.suggestion` is the query respelt, offered only when it finds hits under the same
-filters (`query.suggestion_total`, `query.suggestion_url`). It is never applied on its own: a search for
-`demarkation` answers no hits and suggests `demarcation`.
+letter counts as two. A word with no such neighbour that runs together two words the briefs write side by
+side gets them apart (`postwar`: `post-war`). `query.suggestion` is the query respelt, offered only when it
+finds hits under the same filters (`query.suggestion_total`, `query.suggestion_url`). It is never applied on
+its own: a search for `demarkation` answers no hits and suggests `demarcation`.
 
 **Facets.** `facets=type,brief,actor,event,tag,year` (any of them) counts every hit, not only the page:
 `facets` lists the {MAX_VALUES} most frequent values of each, most frequent first, and `facet_totals` the number
