@@ -63,7 +63,7 @@ def _filter_notes(filters: fts.SearchFilters) -> tuple[str, ...]:
     often), or a date range that ends before it starts. The answer is still a page (with no hits)."""
     artifact = reader()
     notes = []
-    if filters.brief is not None and artifact.brief(filters.brief) is None:
+    if filters.brief is not None and artifact.brief_title(filters.brief) is None:  # without unpickling it
         notes.append(f"No brief has the id '{filters.brief}' (brief=): nothing can match.")
     if filters.actor is not None and filters.actor not in artifact.actors:
         notes.append(f"No actor has the id '{filters.actor}' (actor=): nothing can match.")
