@@ -24,7 +24,7 @@ elements (factors, expectations with scenarios, strategy elements).
 Conventions: collections answer `{"items": [...], "pagination": {...}}` with an
 RFC 8288 `Link` header; every GET has a strong `ETag` and answers
 `If-None-Match` with 304; errors are RFC 9457 `application/problem+json`; an
-unknown query parameter is a 422 problem naming it.
+unknown query parameter, or one given twice, is a 422 problem naming it.
 """
 
 SWAGGER_UI_DIST = str(files("flask_swagger_ui") / "dist")

@@ -13,8 +13,8 @@ from pathlib import Path
 from api.progress import Progress
 from api.reports import FORMATS, github_command, json_report, repository_root
 from api.scaffold import ScaffoldError, write_brief
-from briefs.build import DEFAULT_CACHE_DIR, build_artifact, default_output
-from briefs.loader import CONTENT_DIR_ENV, Corpus, content_dir_from_env, load_corpus
+from briefs.build import DEFAULT_CACHE_DIR, BuildRefused, build_artifact, check_output, default_output
+from briefs.loader import CONTENT_DIR_ENV, MISSING_DIR, Corpus, content_dir_from_env, load_corpus
 
 EXAMPLES = """\
 examples:
@@ -202,14 +202,22 @@ def dump(content_dir: str, brief_id: str) -> int:
 
 
 def build(content_dir: str, output: str | None, jobs: int | None, *, strict: bool) -> int:
-    """Build the artifact; print every content error and a summary. 1 if the build failed (or, with
-    ``strict``, if the content has errors)."""
+    """Build the artifact; print every content error and a summary. 1 if the build failed or there is no
+    content directory (or, with ``strict``, if the content has errors)."""
     from api.prerender import RENDERER  # noqa: PLC0415 - only build needs the wire format
 
     target = output or default_output(content_dir)
+    if not Path(content_dir).is_dir():
+        # An artifact of nothing, written with success, would be shipped: a typo is not an empty corpus.
+        print(f"briefs: {content_dir}: {MISSING_DIR}; nothing was built", file=sys.stderr)
+        return 1
     try:
+        check_output(Path(target))  # before the progress line starts
         with Progress(None, "parsed", unit="briefs", quiet_for=CHECK_QUIET_FOR) as progress:
             report = build_artifact(content_dir, target, renderer=RENDERER, jobs=jobs, progress=progress.update)
+    except BuildRefused as exc:
+        print(f"briefs: {exc}; nothing was built", file=sys.stderr)
+        return 1
     except (OSError, sqlite3.Error) as exc:
         print(f"briefs: the build failed, {target} is unchanged: {exc}", file=sys.stderr)
         return 1

@@ -110,6 +110,15 @@ class Api(flask_smorest.Api):
                 message=f"Unknown query parameter {', '.join(repr(n) for n in unknown)}; known: {known}.",
                 errors={"query": {name: [f"Unknown parameter. Known: {known}."] for name in unknown}},
             )
+        # Every parameter takes one value (facets lists its names in one, comma-separated): a second one
+        # would be dropped without a word, and q=Sochi&q=Brussels answer a search for Sochi alone.
+        repeated = {name: len(values) for name, values in request.args.lists() if len(values) > 1}
+        if repeated:
+            flask_smorest.abort(
+                422,
+                message="; ".join(f"{_once(name, count)}" for name, count in repeated.items()) + ".",
+                errors={"query": {name: [_once(name, count) + "."] for name, count in repeated.items()}},
+            )
 
     def _apply_conventions(self, response: Response) -> Response:
         if (
@@ -138,6 +147,12 @@ class Api(flask_smorest.Api):
         if not uncached:
             current().responses.put(cache_key(request), entry)
         return serve(entry, request)
+
+
+def _once(name: str, count: int) -> str:
+    """Why a parameter given ``count`` times is refused."""
+    hint = f" with its values comma-separated ({name}=actor,year)" if name == "facets" else ""
+    return f"Query parameter {name!r} is given {count} times; give it once{hint}"
 
 
 @dataclass(frozen=True, slots=True)

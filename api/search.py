@@ -48,31 +48,74 @@ def search_page(q: str, filters: fts.SearchFilters, facets: Sequence[str], page:
     result = artifact.search.search(q, filters=filters, limit=per_page, offset=(page - 1) * per_page, facets=facets)
     envelope = paginate(range(result.total), page, per_page)
     envelope["items"] = cite_hits(result.hits)
-    envelope["query"] = _query_reading(result)
+    envelope["query"] = _query_reading(result, _filter_notes(filters))
     if result.facets is not None:
         envelope.update(facet_fields(result.facets))
     return envelope
 
 
-def _query_reading(result: fts.SearchResult) -> QueryReading:
-    reading, suggestion = result.reading, result.suggestion
+def _query_reading(result: fts.SearchResult, notes: tuple[str, ...] = ()) -> QueryReading:
+    return query_reading(result.reading, result.suggestion, notes)
+
+
+def _filter_notes(filters: fts.SearchFilters) -> tuple[str, ...]:
+    """Why the filters alone let no hit through, when they do: an id that names nothing (a typo, most
+    often), or a date range that ends before it starts. The answer is still a page (with no hits)."""
+    artifact = reader()
+    notes = []
+    if filters.brief is not None and artifact.brief_title(filters.brief) is None:  # without unpickling it
+        notes.append(f"No brief has the id '{filters.brief}' (brief=): nothing can match.")
+    if filters.actor is not None and filters.actor not in artifact.actors:
+        notes.append(f"No actor has the id '{filters.actor}' (actor=): nothing can match.")
+    if filters.event is not None and filters.event not in artifact.entities.events:
+        notes.append(f"No event has the id '{filters.event}' (event=): nothing can match.")
+    if filters.published_from and filters.published_to and filters.published_from > filters.published_to:
+        notes.append("published_from is after published_to: nothing can match.")
+    return tuple(notes)
+
+
+def query_reading(reading: fts.Reading, suggestion: fts.Suggestion | None, notes: tuple[str, ...] = ()) -> QueryReading:
+    """The ``query`` object of an answer: ``q`` as read, and a respelling that finds hits (or None).
+
+    :param notes: sentences about the request to add to the reading's own
+    """
     url = None
     if suggestion is not None:
         args = {name: value for name, value in request.args.items() if name != "page"}
         url = f"{request.path}?{urlencode({**args, 'q': suggestion.text})}"
     return QueryReading(
-        reading.as_read, reading.syntax, reading.dropped, reading.entities, reading.notes,
+        reading.as_read, reading.syntax, reading.dropped, reading.entities, reading.notes + notes,
         suggestion.text if suggestion else None, suggestion.total if suggestion else None, url,
     )  # fmt: skip
 
 
-def with_match(filters: dict[str, Any], q: str | None) -> dict[str, Any] | None:
+def with_match(filters: dict[str, Any], q: str | None) -> tuple[dict[str, Any] | None, fts.Reading | None]:
     """The filters of the briefs or elements list with ``q`` read as a ``match`` expression (see
-    :meth:`briefs.search.SearchIndex.read`); None when ``q`` has nothing to look for, so nothing matches."""
+    :meth:`briefs.search.SearchIndex.read`), None when ``q`` has nothing to look for, so nothing matches;
+    and ``q`` as read (None without ``q``)."""
     if q is None:
-        return filters
-    match = reader().search.read(q).match
-    return None if match is None else {**filters, "match": match}
+        return filters, None
+    reading = reader().search.read(q)
+    return (None if reading.match is None else {**filters, "match": reading.match}), reading
+
+
+def list_query(
+    reading: fts.Reading, total: int, filters: dict[str, Any], count: Callable[[dict[str, Any]], int]
+) -> dict[str, Any]:
+    """The ``query`` field of the briefs or elements list, as /v1/search answers it: ``q`` as read, and a
+    respelling that finds items under the same filters.
+
+    :param total: the items ``q`` found
+    :param filters: the list's filters, without ``q``
+    :param count: the number of items the filters find (with a ``match`` expression)
+    """
+    index = reader().search
+
+    def items(text: str) -> int:
+        match = index.read(text).match
+        return 0 if match is None else count({**filters, "match": match})
+
+    return {"query": query_reading(reading, index.suggest(reading, total, items))}
 
 
 def list_facets(

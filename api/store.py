@@ -136,11 +136,11 @@ class ArtifactStore:
         return report
 
     def reload(self) -> bool:
-        """Rebuild if any content file changed; True if a new artifact was written."""
+        """Rebuild if any content file changed, or the last build failed; True if a new artifact was written."""
         if self.content_dir is None:
             return False
         signature = _signature(self.content_dir)
-        if signature == self._signature:
+        if signature == self._signature and self.build_problem is None:
             return False
         report = self.build(signature)
         return report is not None and report.written

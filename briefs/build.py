@@ -61,6 +61,12 @@ PR_SET_PDEATHSIG = 1
 """Linux's prctl() option: a signal for this process when its parent ends."""
 PARALLEL_FROM = 64
 """Fewer briefs to parse than this are parsed in this process: starting workers costs more."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file."""
+
+
+class BuildRefused(Exception):
+    """The build would destroy something it must not; nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,9 +170,12 @@ def build_artifact(
     :param jobs: worker processes for parsing (default: the number of cores)
     :param progress: called with (done, total) as brief files are parsed
     :raises OSError, sqlite3.Error: when the artifact cannot be written; the old one stays in place
+    :raises BuildRefused: when ``output`` is a directory or a file that is not an artifact, or when
+        ``content_dir`` is gone while ``output`` holds a build of it (the build would empty it)
     """
     started = time.perf_counter()
     target = Path(output)
+    check_output(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _lock(target):
         _remove_leftovers(target)
@@ -174,6 +183,9 @@ def build_artifact(
         previous = artifact.read_state(target, fingerprint)
         # Brief files whose stat is as the last build recorded are not read again (nor hashed).
         content = read_content(content_dir, *_known_stats(target)) if previous else read_content(content_dir)
+        if content.missing and previous is not None and previous.briefs:
+            # A directory that vanished (a typo, an unmounted volume) is not an edit that removed every brief.
+            raise BuildRefused(f"{content.shown}: {MISSING_DIR}; {target} keeps its last build")
         head = head_of(content.shown) if not content.missing else None
         if previous is not None and previous.complete and (previous.version, previous.head) == (content.version, head):
             return BuildReport(
@@ -481,6 +493,35 @@ def _lock(target: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check_output(target: Path) -> None:
+    """Refuse an output that is a directory, or a file that is not an artifact (``--output`` named another
+    file): a build from scratch would replace it. An artifact of other code, or one damaged beyond reading,
+    is built again; an empty file too.
+
+    :raises BuildRefused: with what is wrong
+    """
+    if target.is_dir():
+        raise BuildRefused(f"{target} is a directory; give the artifact's file, such as {target / 'briefs.sqlite'}")
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    refusal = f"{target} is not a briefs artifact; not replacing it (remove it, or choose another output file)"
+    if head and head != SQLITE_HEADER:
+        raise BuildRefused(refusal)
+    try:
+        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # damaged: only a build from scratch can mend it
+    if tables and "meta" not in tables:
+        raise BuildRefused(refusal)  # another program's database
 
 
 def _remove_leftovers(target: Path) -> None:

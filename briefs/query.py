@@ -15,9 +15,11 @@ A query is read in one of two ways, and never refused:
 - **FTS5 syntax**, as written, when the query uses one of FTS5's own operators
   (``AND``, ``NOT``, ``NEAR``, parentheses, ``^`` or a column filter such as
   ``title:``) and FTS5 can parse it. When it cannot, the query is read as words,
-  with the operators' punctuation ignored.
+  with the operators' punctuation ignored. ``NEAR`` between two words (``Sochi NEAR Brussels``,
+  not FTS5 syntax) is left out too, rather than required as a word.
 
-Control characters (NUL included) are dropped, and reported.
+Control characters (NUL included) are dropped, and reported; a tab or a line break is a space. Typographic
+double quotes (“a phrase”, „a phrase“, «a phrase») delimit a phrase as ``"`` does.
 
 This module reads and writes the words syntax; :mod:`briefs.expressions` turns
 what it read into FTS5 expressions, and :mod:`briefs.search` checks FTS5 syntax
@@ -49,11 +51,18 @@ should may might about from its i we you he she his her our your my me us them b
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 """Words that a query of other words does not require."""
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\uff07\u0060\u00b4", "'"))
-_WHITESPACE_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+# Typographic double quotes delimit a phrase as " does: phones and word processors turn "a phrase" into
+# “a phrase” (English), „a phrase“ (German) or «a phrase» (French) as it is typed.
+_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02", '"'))
+# The controls that stand for a space in pasted text. Every other control character (the information
+# separators U+001C to U+001F included, which str.split() would take for spaces) is dropped and reported.
+_WHITESPACE_CONTROLS = frozenset("\t\n\r")
 _FTS5_OPERATOR = re.compile(r"(?:^|\s)(?:AND|NOT)(?=\s|$)|NEAR\s*\(|[()^]|[^\s\"]:")
 _FTS5_PUNCTUATION = re.compile(r"[(){}^:+,]")
 _FTS5_WORDS = re.compile(r"(?<!\S)(?:AND|NOT|NEAR)(?!\S)")
 _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
+INFIX_NEAR = re.compile(r"(?<=\S)\s+NEAR(?=\s+\S)")
+"""NEAR between two words, as other search engines write proximity; FTS5 wants NEAR(a b)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +128,8 @@ class Reading:
 
 def clean(q: str) -> tuple[str, tuple[str, ...]]:
     """``q`` with control characters dropped (and listed, as ``U+0000``; words on either side stay
-    apart), whitespace controls made spaces, and every apostrophe (curly, modifier, full-width) made
-    a plain ``'``."""
+    apart), tabs and line breaks made spaces, every apostrophe (curly, modifier, full-width) made
+    a plain ``'`` and every typographic double quote (“ ” „ « ») a plain ``"``."""
     kept, dropped = [], []
     for char in q:
         if char in _WHITESPACE_CONTROLS:
@@ -130,7 +139,7 @@ def clean(q: str) -> tuple[str, tuple[str, ...]]:
             kept.append(" ")  # dropped, but the words on either side stay apart
         else:
             kept.append(char)
-    return "".join(kept).translate(_APOSTROPHES), tuple(dict.fromkeys(dropped))
+    return "".join(kept).translate(_APOSTROPHES).translate(_QUOTES), tuple(dict.fromkeys(dropped))
 
 
 def looks_like_fts5(text: str) -> bool:

@@ -305,6 +305,11 @@ class Artifact:
         """One brief, or None."""
         return self._unpickled(brief_id, "SELECT model FROM briefs WHERE id = ?", (brief_id,))
 
+    def brief_title(self, brief_id: str) -> str | None:
+        """A brief's title, without loading the brief (for pages that name briefs they do not show), or None."""
+        row = self._conn().execute("SELECT title FROM briefs WHERE id = ?", (brief_id,)).fetchone()
+        return None if row is None else str(row[0])
+
     def _unpickled(self, key: str, sql: str, params: tuple[Any, ...]) -> Brief | None:
         """The brief a query's model column holds, through the small LRU of unpickled briefs."""
         with self._lock:

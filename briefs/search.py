@@ -28,7 +28,7 @@ import html
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -273,8 +273,12 @@ class SearchIndex:
             problem = self._fts5_problem(text)
             if problem is None:
                 return Reading(text.strip(), reading_.SYNTAX_FTS5, text, dropped=dropped)
-            notes = (f"Read as words: it is not valid FTS5 syntax ({problem}).",)
+            notes = (f"Read as words: it is not valid FTS5 syntax ({_explain(problem)}).",)
             text = reading_.without_fts5_operators(text)
+        elif reading_.INFIX_NEAR.search(text):
+            # "Sochi NEAR Brussels" is no FTS5 syntax: NEAR would be a word that every hit must contain.
+            notes = ("Read as words without NEAR: FTS5's NEAR takes its words in parentheses, as in NEAR(a b, 10).",)
+            text = reading_.INFIX_NEAR.sub(" ", text)
         groups = reading_.resolve(reading_.parse(text), self.names)
         return read_words(groups, dropped, notes, self._completions)
 
@@ -341,9 +345,19 @@ class SearchIndex:
             total, page = _rank(conn, reading, selection, limit, offset, counts=counts)
             hits = _details(conn, reading, page, [e.id for e in reading.entities]) if page else []
         suggestion = None
-        if suggest and reading.syntax == reading_.SYNTAX_WORDS and (total == 0 or _has_alternatives(reading)):
-            suggestion = self._suggester.suggest(reading, lambda text: self.count(self.read(text), filters))
+        if suggest:
+            suggestion = self.suggest(reading, total, lambda text: self.count(self.read(text), filters))
         return SearchResult(total, hits, reading, suggestion, counted)
+
+    def suggest(self, reading: Reading, total: int, count: Callable[[str], int]) -> Suggestion | None:
+        """A respelling of a query (in the words syntax) that found ``total`` hits, if a word of it is in no
+        brief and the respelt query finds hits.
+
+        :param count: the number of hits a query (in the words syntax) finds under the same filters
+        """
+        if reading.syntax != reading_.SYNTAX_WORDS or not (total == 0 or _has_alternatives(reading)):
+            return None
+        return self._suggester.suggest(reading, count)
 
     def cite(self, hits: Sequence[SearchHit]) -> list[PinnedQuote | None]:
         """The citation of each hit's match, None for a hit matched by its title or summary alone."""
@@ -418,6 +432,22 @@ class SearchIndex:
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened anew in a forked child."""
         return self._connections.get()
+
+
+_FTS5_MESSAGES = (
+    (re.compile(r'^syntax error near ""$'), "it ends before an operator or a parenthesis is complete"),
+    (re.compile(r'^syntax error near "(.*)"$'), 'FTS5 did not expect "{0}" there'),
+    (re.compile(r"^no such column: (.*)$"), 'FTS5 took "{0}" for a column; the columns are title, summary and text'),
+)
+
+
+def _explain(problem: str) -> str:
+    """FTS5's error message, said for a person who typed a query."""
+    for pattern, sentence in _FTS5_MESSAGES:
+        found = pattern.match(problem)
+        if found:
+            return sentence.format(*found.groups())
+    return problem
 
 
 def _has_alternatives(reading: Reading) -> bool:
@@ -498,36 +528,47 @@ def _details(
     if briefs:
         # A brief hit is shown as its whole text matched (its row in docs holds only its title and summary).
         rows.update((row[0], row) for row in conn.execute(_BRIEF_DETAILS, {**params, "rowids": json.dumps(briefs)}))
-    mentions: dict[int, tuple[int, int]] = {}
+    mentions: dict[int, list[tuple[int, int]]] = {}
     if entity_ids:
-        # A hit found through a mention alone is shown at its first mention of a named entity.
+        # A hit found through a mention alone is shown at its first mention of a named entity; the others
+        # complete a mention that the snippet's window cut ("<mark>South</mark>…" of "South Caucasus").
         for doc, start, end in conn.execute(
-            "SELECT doc, min(start), end FROM doc_refs WHERE doc IN (SELECT value FROM json_each(?)) "
-            "AND entity_id IN (SELECT value FROM json_each(?)) AND start IS NOT NULL GROUP BY doc",
+            "SELECT doc, start, end FROM doc_refs WHERE doc IN (SELECT value FROM json_each(?)) "
+            "AND entity_id IN (SELECT value FROM json_each(?)) AND start IS NOT NULL ORDER BY doc, start",
             (params["rowids"], json.dumps(entity_ids)),
         ):
-            mentions[doc] = (start, end)
+            mentions.setdefault(doc, []).append((start, end))
     hits = []
     for rowid, score in page:
         row = rows.get(rowid)
         if row is None:
             continue
-        mention = mentions.get(rowid)
+        spans = mentions.get(rowid, [])
         marks: tuple[str | None, str | None] = (None, None)
-        if OPEN not in (row[8] or "") and not (mention is not None and row[7]):
+        if OPEN not in (row[8] or "") and not (spans and row[7]):
             # Neither the text nor a mention shows the match: the title or the summary does.
             table = "brief_text" if rowid % len(HIT_TYPES) == 0 else "docs"
             marks = conn.execute(_MARKS.format(table=table), {**params, "rowid": rowid}).fetchone() or marks
-        hits.append(_hit((*row, *marks), score, mention))
+        hits.append(_hit((*row, *marks), score, spans))
     return hits
 
 
-def _hit(row: tuple[Any, ...], score: float, mention: tuple[int, int] | None) -> SearchHit:
+def _hit(row: tuple[Any, ...], score: float, mentions: Sequence[tuple[int, int]] = ()) -> SearchHit:
     _, type_, brief_id, section_id, element_id, title, base, text, text_snippet, title_mark, summary = row
     snippet = str(text_snippet or "")
     match_start = match_end = None
+    mention = mentions[0] if mentions else None
     found = _first_mark(str(text), snippet) if OPEN in snippet else None
-    if found is not None:
+    cut = (
+        None
+        if found is None or not _marks_an_edge(snippet)
+        else _cut_mention(base + found[0], base + found[1], mentions)
+    )
+    if cut is not None:
+        # The snippet's window ends (or starts) inside a mention: show and cite the whole mention.
+        match_start, match_end = cut
+        snippet = _around(text, match_start - base, match_end - base)
+    elif found is not None:
         match_start, match_end = base + found[0], base + found[1]
     elif OPEN in snippet:
         pass  # the marked words could not be found again (never seen): shown, not cited
@@ -549,6 +590,21 @@ def _hit(row: tuple[Any, ...], score: float, mention: tuple[int, int] | None) ->
         match_start=match_start,
         match_end=match_end,
     )
+
+
+def _marks_an_edge(snippet: str) -> bool:
+    """True when the snippet's first marked words stand where the snippet cuts the text (at its start or end)."""
+    opened = snippet.index(OPEN)
+    closed = snippet.index(CLOSE, opened)
+    return snippet[:opened] == _CUT or snippet[closed + 1 :] == _CUT
+
+
+def _cut_mention(start: int, end: int, mentions: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """The mention that the marked words ``start:end`` are only part of, extended to both, or None."""
+    for mention_start, mention_end in mentions:
+        if mention_start < end and start < mention_end and (mention_start < start or end < mention_end):
+            return min(start, mention_start), max(end, mention_end)
+    return None
 
 
 def _first_mark(text: str, snippet: str) -> tuple[int, int] | None:

@@ -12,6 +12,10 @@ hit costs a journalist more than no hit:
   neighbouring letters (the optimal string alignment distance of rapidfuzz);
 - a typo in the first letter counts as two.
 
+A word with no such neighbour that runs together two words that the briefs
+write side by side (``postwar``, ``defacto``) gets them, hyphenated
+(``post-war``), as Meilisearch splits words.
+
 Among the candidates: the fewest typos, then the word found in most briefs, then
 alphabetical order. The suggestion is the whole query with each such word
 replaced, and it is made only when it finds hits, under the same filters.
@@ -102,6 +106,20 @@ class Vocabulary:
         best = min(found)[2]
         return self._shown.get(best) or _cased_like(word, best)
 
+    def splits(self, word: str) -> list[str]:
+        """The ways ``word`` runs two words of the briefs together (``postwar``: ``post-war``), hyphenated
+        and cased as typed, the one whose rarer word is in most briefs first; common words are no part."""
+        folded = fold(word)
+        found: list[tuple[int, int, str]] = []
+        for at in range(2, len(folded) - 1):
+            left, right = folded[:at], folded[at:]
+            if left in STOP_WORDS or right in STOP_WORDS:
+                continue
+            briefs = min(self._briefs.get(left, 0), self._briefs.get(right, 0))
+            if briefs:
+                found.append((-briefs, abs(len(left) - len(right)), f"{left}-{right}"))
+        return [_cased_like(word, split) for _, _, split in sorted(found)]
+
 
 def _cased_like(typed: str, word: str) -> str:
     if typed.isupper() and len(typed) > 1:
@@ -160,14 +178,25 @@ class Suggester:
         folded = fold(word)
         if not allowed_typos(folded) or folded in STOP_WORDS or not any(c.isalpha() for c in folded):
             return None
-        # brief_text holds every brief whole; a block's title may stand outside its brief's text.
+        if self._found(quote(word)):
+            return None
+        vocabulary = self.vocabulary()
+        corrected = vocabulary.correct(word)
+        if corrected is not None:
+            return corrected
+        # Two words run together, offered only where the briefs write them side by side ("post-war").
+        return next((split for split in vocabulary.splits(word) if self._found(quote(split.replace("-", " ")))), None)
+
+    def _found(self, expression: str) -> bool:
+        """Whether an FTS5 expression matches anything (brief_text holds every brief whole; a block's title
+        may stand outside its brief's text)."""
         row = (
             self._connection()
             .execute(
                 "SELECT 1 FROM brief_text WHERE brief_text MATCH ?1 "
                 "UNION ALL SELECT 1 FROM docs WHERE docs MATCH ?1 LIMIT 1",
-                (quote(word),),
+                (expression,),
             )
             .fetchone()
         )
-        return None if row is not None else self.vocabulary().correct(word)
+        return row is not None

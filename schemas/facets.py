@@ -80,16 +80,22 @@ def facet_fields() -> dict[str, fields.Field]:
 
 
 @functools.cache
-def faceted_page_schema(item_schema: type[Schema], query_schema: type[Schema] | None = None) -> type[Schema]:
+def faceted_page_schema(
+    item_schema: type[Schema], query_schema: type[Schema] | None = None, *, query_required: bool = True
+) -> type[Schema]:
     """An envelope schema for pages of ``item_schema`` that can count facets, named as
     :func:`schemas.paging.page_schema` names it (``SearchHitSchema`` gives ``SearchHitPage``).
 
     :param query_schema: if given, the envelope also says, in ``query``, how the query was read
+    :param query_required: whether ``query`` is always there (a search), or only with ``q`` (a list)
     """
     name = item_schema.__name__.removesuffix("Schema")
     extra: dict[str, fields.Field] = {}
     if query_schema is not None:
-        extra["query"] = fields.Nested(query_schema, required=True)
+        description = None if query_required else "How `q` was read, and a suggestion; only when `q` is given."
+        extra["query"] = fields.Nested(
+            query_schema, required=query_required, metadata={"description": description} if description else {}
+        )
     return type(
         f"{name}PageSchema",
         (Schema,),

@@ -32,6 +32,13 @@ class PartialDate(fields.String):
         return str(text)
 
 
+class Day(fields.Date):
+    """A day, ``YYYY-MM-DD``; the error says so (marshmallow's own says only "Not a valid date.")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(error_messages={"invalid": "Not a valid date: use YYYY-MM-DD, e.g. 2021-11-26."}, **kwargs)
+
+
 class Slug(fields.String):
     """An id or tag: lowercase words joined by hyphens, at most 80 characters."""
 
@@ -73,8 +80,8 @@ class BriefQuerySchema(PageQuerySchema):
     q = SearchText(metadata=describe("Full-text search within briefs (see /v1/search for the syntax).", "Nakhichevan"))
     actor = Slug(metadata=describe("Only briefs that mention this actor.", "vladimir-putin"))
     event = Slug(metadata=describe("Only briefs about or mentioning this event.", "sochi-meeting-2021"))
-    published_from = fields.Date(metadata=describe("Only briefs published on or after this date.", "2021-01-01"))
-    published_to = fields.Date(metadata=describe("Only briefs published on or before this date.", "2021-12-31"))
+    published_from = Day(metadata=describe("Only briefs published on or after this date.", "2021-01-01"))
+    published_to = Day(metadata=describe("Only briefs published on or before this date.", "2021-12-31"))
     sort = BriefSort(load_default="-published", metadata=describe("Order; '-' reverses.", "-published"))
     facets = Facets()
 
@@ -155,8 +162,6 @@ class SearchQuerySchema(PageQuerySchema):
     brief = Slug(metadata=describe("Only hits in this brief.", "sochi-summit-2021"))
     actor = Slug(metadata=describe("Only hits that mention this actor.", "azerbaijan"))
     event = Slug(metadata=describe("Only hits that mention this event.", "sochi-meeting-2021"))
-    published_from = fields.Date(
-        metadata=describe("Only hits in briefs published on or after this date.", "2021-01-01")
-    )
-    published_to = fields.Date(metadata=describe("Only hits in briefs published on or before this date.", "2021-12-31"))
+    published_from = Day(metadata=describe("Only hits in briefs published on or after this date.", "2021-01-01"))
+    published_to = Day(metadata=describe("Only hits in briefs published on or before this date.", "2021-12-31"))
     facets = Facets()

@@ -88,3 +88,23 @@ def test_build_strict_fails_on_content_errors_and_a_failed_build_names_its_file(
     blocked.write_text("a file where the output folder should be")
     assert main(["build", "--content", str(content), "--output", str(blocked / "out.sqlite")]) == 1
     assert "the build failed" in capsys.readouterr().err
+
+
+def test_build_refuses_a_missing_content_directory_and_an_output_that_is_not_an_artifact(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "out.sqlite"
+    assert main(["build", "--content", str(tmp_path / "contnet"), "--output", str(output)]) == 1
+    assert capsys.readouterr().err == (
+        f"briefs: {tmp_path / 'contnet'}: content directory not found; set BRIEFS_CONTENT_DIR or --content; "
+        "nothing was built\n"
+    )
+    assert not output.exists()
+    readme = tmp_path / "README.md"
+    readme.write_text("# Read me\n", encoding="utf-8")
+    assert main(["build", "--content", str(content), "--output", str(readme)]) == 1
+    assert capsys.readouterr().err == (
+        f"briefs: {readme} is not a briefs artifact; not replacing it (remove it, or choose another output file); "
+        "nothing was built\n"
+    )
+    assert readme.read_text(encoding="utf-8") == "# Read me\n"

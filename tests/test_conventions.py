@@ -118,6 +118,26 @@ def test_unknown_query_parameter_is_a_problem_naming_it(conv_client: FlaskClient
     assert [e["name"] for e in problem["errors"]] == ["bogus_param"]
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/v1/search?q=Sochi&q=Brussels", "q"),
+        ("/v1/search?q=border&type=factor&type=section", "type"),
+        ("/v1/search?q=border&facets=actor&facets=year", "facets"),
+        ("/v1/briefs?tag=armenia&tag=russia", "tag"),
+        ("/v1/elements?page=1&page=2", "page"),
+    ],
+)
+def test_a_parameter_given_twice_is_a_problem_naming_it(conv_client: FlaskClient, url: str, name: str) -> None:
+    # The second value used to be dropped without a word: q=Sochi&q=Brussels searched for Sochi alone.
+    response = conv_client.get(url, headers=PROBLEM_ACCEPT)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json(force=True)
+    assert [e["name"] for e in problem["errors"]] == [name]
+    assert f"'{name}' is given 2 times; give it once" in problem["detail"]
+
+
 @pytest.mark.parametrize("rule", GET_RULES)
 def test_other_methods_are_405_problems_that_keep_allow(conv_client: FlaskClient, rule: str) -> None:
     response = conv_client.post(URLS[rule], headers=PROBLEM_ACCEPT)

@@ -62,7 +62,15 @@ def test_query_reads_as_written_in_the_fixture(index: SearchIndex, case: tuple[s
 
 @pytest.mark.parametrize(
     ("q", "dropped"),
-    [("a\x00b", ("U+0000",)), ("\x1b[31m", ("U+001B",)), ("tab\tand\nnewline", ()), ("\x00\x00", ("U+0000",))],
+    [
+        ("a\x00b", ("U+0000",)),
+        ("\x1b[31m", ("U+001B",)),
+        ("tab\tand\nnewline\r\n", ()),
+        ("\x00\x00", ("U+0000",)),
+        # Controls that Python's str.split() takes for spaces, but that nobody types: dropped and reported.
+        ("border\x1fx\x1c", ("U+001F", "U+001C")),
+        ("a\x0bb\x0cc\x85", ("U+000B", "U+000C", "U+0085")),
+    ],
 )
 def test_control_characters_are_dropped_and_reported(q: str, dropped: tuple[str, ...]) -> None:
     text, found = clean(q)

@@ -72,6 +72,22 @@ def test_a_new_broken_brief_is_not_served_and_a_removed_one_is_gone(content: Pat
     assert client.get(SOCHI).status_code == 404
 
 
+def test_a_content_directory_that_vanishes_keeps_the_last_build_served(content: Path) -> None:
+    app = create_app({"BRIEFS_CONTENT_DIR": str(content)})
+    client = app.test_client()
+    before = client.get(SOCHI)
+    content.rename(content.with_name("unmounted"))
+    assert not _store(app).reload()
+    assert client.get(SOCHI).headers["ETag"] == before.headers["ETag"]
+    ready = client.get("/readyz")
+    assert ready.status_code == 200  # it still serves: the last build
+    problems = ready.get_json()["artifact_problems"]
+    assert len(problems) == 1 and f"{content}: content directory not found" in problems[0]
+    content.with_name("unmounted").rename(content)
+    _store(app).reload()
+    assert client.get("/readyz").get_json()["artifact_problems"] == []
+
+
 def test_the_watcher_picks_up_edits_by_itself(content: Path) -> None:
     app = create_app({"BRIEFS_CONTENT_DIR": str(content), "BRIEFS_RELOAD_INTERVAL": 0.05})
     client = app.test_client()

@@ -366,6 +366,17 @@ def test_a_name_finds_the_passages_that_mention_the_entity_by_other_words(
     assert venue.snippet == "The round returned to <mark>the city on the lake</mark> for its quiet."
 
 
+def test_a_mention_cut_by_the_snippet_window_is_shown_and_cited_whole(seed: Corpus, seed_index: SearchIndex) -> None:
+    # "Transcaucasia" is an alias of the South Caucasus, mentioned last in a long sentence: the snippet's
+    # window used to end inside the mention, showing "<mark>South</mark>…" and citing "South".
+    result = seed_index.search("Transcaucasia")
+    assert result.hits
+    for hit, quote in zip(result.hits, seed_index.cite(result.hits), strict=True):
+        assert "<mark>South Caucasus</mark>" in hit.snippet
+        assert seed.briefs[SEED_ID].text[hit.match_start : hit.match_end] == "South Caucasus"
+        assert quote is not None and quote.exact == "South Caucasus"
+
+
 def test_filters_by_brief_entity_and_date(small_index: SearchIndex) -> None:
     zurich = {"zurich-talks", "next-round", "outlook", "exact-phrase", "borders"}
     geneva = {"geneva-round", "lead", "venue"}
@@ -429,6 +440,29 @@ def test_odd_queries_are_read_as_words(seed_index: SearchIndex, query: str, as_r
 def test_invalid_fts5_syntax_says_it_was_read_as_words(seed_index: SearchIndex) -> None:
     notes = seed_index.search("NEAR(border").reading.notes
     assert len(notes) == 1 and notes[0].startswith("Read as words: it is not valid FTS5 syntax")
+
+
+@pytest.mark.parametrize(
+    ("query", "explained"),
+    [
+        ("border (", "it ends before an operator or a parenthesis is complete"),
+        ("border)", 'FTS5 did not expect ")" there'),
+        ("foo:border", 'FTS5 took "foo" for a column; the columns are title, summary and text'),
+    ],
+)
+def test_the_note_says_in_words_why_fts5_could_not_read_it(seed_index: SearchIndex, query: str, explained: str) -> None:
+    # FTS5's own messages ('syntax error near ""', 'no such column: foo') said little to a person.
+    assert seed_index.read(query).notes == (f"Read as words: it is not valid FTS5 syntax ({explained}).",)
+
+
+def test_near_between_words_is_read_as_words_without_it(seed_index: SearchIndex) -> None:
+    # NEAR was kept as a word that every hit had to contain: "Sochi NEAR Brussels" found nothing.
+    reading = seed_index.read("Sochi NEAR Brussels")
+    assert reading.as_read == "Sochi Brussels"
+    assert reading.notes == (
+        "Read as words without NEAR: FTS5's NEAR takes its words in parentheses, as in NEAR(a b, 10).",
+    )
+    assert seed_index.search("Sochi NEAR Brussels").total == seed_index.search("Sochi Brussels").total > 0
 
 
 FTS_ISH = st.lists(

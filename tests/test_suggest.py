@@ -47,6 +47,21 @@ def test_corrections_are_conservative(typed: str, known: tuple[str, ...], expect
     assert vocabulary(*known).correct(typed) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "known", "expected"),
+    [
+        ("postwar", ("post", "war", "posture"), ["post-war"]),
+        ("Postwar", ("post", "war"), ["Post-war"]),  # cased as typed
+        ("ofwar", ("of", "war"), []),  # a common word is no part
+        ("postwars", ("post", "war"), []),  # only whole words of the briefs
+    ],
+)
+def test_words_run_together_are_split_into_words_of_the_briefs(
+    typed: str, known: tuple[str, ...], expected: list[str]
+) -> None:
+    assert vocabulary(*known).splits(typed) == expected
+
+
 def test_the_closest_then_the_most_common_word_wins() -> None:
     words = Vocabulary([("borders", 1), ("boarder", 9), ("border", 2)], ())
     assert words.correct("bordr") == "border"  # one typo, the others two
@@ -65,6 +80,8 @@ def test_entity_names_are_suggested_as_written() -> None:
         ("Nakchivan", "Nakhchivan", 4),  # from an alias
         ("Pashinian", "Pashinyan", 2),
         ('"bordr demarcation"', '"border demarcation"', 3),
+        ("postwar strategy", "post-war strategy", 3),  # "post-war", as the briefs write it
+        ("minisummit", "mini-summit", 4),
     ],
 )
 def test_a_misspelt_query_gets_a_suggestion_that_finds_hits(
@@ -78,7 +95,7 @@ def test_a_misspelt_query_gets_a_suggestion_that_finds_hits(
 
 
 @pytest.mark.parametrize(
-    "q", ["border", "negotiating", "Artsakh", "greece", "the", "zzzzzzzzzz", "negoti*", "-demarkation"]
+    "q", ["border", "negotiating", "Artsakh", "greece", "the", "zzzzzzzzzz", "negoti*", "-demarkation", "warpost"]
 )
 def test_no_suggestion_for_known_words_stems_names_or_hopeless_ones(index: SearchIndex, q: str) -> None:
     assert index.search(q).suggestion is None

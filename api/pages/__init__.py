@@ -29,7 +29,7 @@ def wants_html_problem() -> bool:
     html, json = accept[HTML], max(accept[JSON], accept[PROBLEM_JSON])
     if request.blueprint == "pages" or (request.endpoint is None and views.is_page_path(request.path)):
         return not accept or html >= json  # a page path answers HTML unless JSON is preferred
-    if request.path.startswith(("/v1", "/docs", "/openapi")):
+    if request.path.startswith(("/v1", "/openapi")):  # the API and its document: JSON, whoever asks
         return False
     return html > json
 

@@ -73,6 +73,12 @@ def cite_element(brief: Brief, element: Element, committed: dict[int, str]) -> C
 
 def context_quote(citation: Citation, words: int = 12) -> str:
     """A mention or match with up to ``words`` words of context each side, within its paragraph."""
+    return "".join(context_parts(citation, words))
+
+
+def context_parts(citation: Citation, words: int = 12) -> tuple[str, str, str]:
+    """:func:`context_quote` in three parts: the words before, the mention or match itself, the words after
+    (a page marks the middle one)."""
     text = citation.brief.text
     begin = text.rfind("\n", 0, citation.start) + 1
     finish = text.find("\n", citation.end)
@@ -83,4 +89,5 @@ def context_quote(citation: Citation, words: int = 12) -> str:
     last = after[words - 1].end() if len(after) >= words else finish
     head = "…" if first > begin else ""
     tail = "…" if last < finish else ""
-    return f"{head}{text[first:last].strip()}{tail}"
+    exact = text[citation.start : citation.end]
+    return f"{head}{text[first : citation.start].lstrip()}", exact, f"{text[citation.end : last].rstrip()}{tail}"

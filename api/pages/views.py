@@ -3,17 +3,17 @@ schemas, render a template."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from typing import Any
 
 import flask
 from flask import g, render_template, request
-from marshmallow import Schema
+from marshmallow import Schema, pre_load
 from webargs.flaskparser import FlaskParser
 
 from api.pages import metadata
-from api.pages.citing import Cite, cite_element, cite_quote, cite_title, context_quote
+from api.pages.citing import Cite, cite_element, cite_quote, cite_title, context_parts
 from api.pages.markup import rewrite_section
 from api.paging import page_of
 from api.search import search_page
@@ -52,6 +52,11 @@ class SearchPageQuerySchema(SearchQuerySchema):
 
     q = SearchText(load_default=None)
 
+    @pre_load
+    def _empty_field_is_the_empty_form(self, data: Mapping[str, Any], **_: Any) -> Mapping[str, Any]:
+        """``q=`` (the field sent empty) shows the form alone, as no ``q`` does; /v1/search keeps its 422."""
+        return {key: data[key] for key in data if key != "q"} if data.get("q") == "" else data
+
 
 def accepts(schema: type[Schema]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a page's query parameters (any other is a 422, as on the API)."""
@@ -66,6 +71,15 @@ def accepts(schema: type[Schema]) -> Callable[[Callable[..., Any]], Callable[...
 def _query(schema: type[Schema]) -> dict[str, Any]:
     parsed: dict[str, Any] = _parser.parse(schema(), request, location="query")
     return parsed
+
+
+def _paging(kind: str) -> tuple[int, int, dict[str, int]]:
+    """The page number and size a paged page shows, and the arguments its pager's links keep: the size is
+    ``per_page`` when the address gives it (as on the API), else the page's own (:data:`PER_PAGE`)."""
+    args = _query(PageQuerySchema)
+    given = "per_page" in request.args
+    per_page = args["per_page"] if given else PER_PAGE[kind]
+    return args["page"], per_page, {"per_page": per_page} if given else {}
 
 
 def page(template: str, alternate: str | None, **context: Any) -> flask.Response:
@@ -92,7 +106,10 @@ def _names() -> dict[str, Callable[[str], str]]:
         found = artifact.entities.events.get(event_id)
         return found.title if found else event_id
 
-    return {"actor_name": actor, "event_title": event}
+    def brief(brief_id: str) -> str:
+        return artifact.brief_title(brief_id) or brief_id
+
+    return {"actor_name": actor, "event_title": event, "brief_title": brief}
 
 
 def register(blp: flask.Blueprint) -> None:
@@ -110,11 +127,11 @@ def register(blp: flask.Blueprint) -> None:
 @accepts(PageQuerySchema)
 def home() -> flask.Response:
     """Briefs, newest first, with search."""
-    args = _query(PageQuerySchema)
+    number, per_page, paging = _paging("briefs")
     artifact = reader()
-    envelope, _ = page_of(artifact.brief_ids(sort="-published"), args["page"], PER_PAGE["briefs"], "/")
+    envelope, _ = page_of(artifact.brief_ids(sort="-published"), number, per_page, "/")
     items = BriefSummarySchema(many=True).dump(artifact.briefs(envelope["items"]))
-    return page("pages/home.html", urls.BRIEFS, briefs=items, pagination=envelope["pagination"])
+    return page("pages/home.html", urls.BRIEFS, briefs=items, pagination=envelope["pagination"], paging=paging)
 
 
 def brief(brief_id: str) -> flask.Response:
@@ -169,18 +186,18 @@ def _sections(brief: Brief, committed: dict[int, str]) -> list[dict[str, Any]]:
 @accepts(PageQuerySchema)
 def versions(brief_id: str) -> flask.Response:
     """A brief's history."""
-    args = _query(PageQuerySchema)
+    number, per_page, paging = _paging("versions")
     artifact = reader()
     current = artifact.brief(brief_id)
     latest = artifact.latest_version(brief_id)
     if current is None and latest is None:
         find_brief(brief_id)  # the 404 (or 410) the API answers
     title = current.title if current else artifact.version_brief(brief_id, latest or 1).title  # type: ignore[union-attr]
-    envelope, _ = page_of(artifact.versions(brief_id), args["page"], PER_PAGE["versions"], request.path)
+    envelope, _ = page_of(artifact.versions(brief_id), number, per_page, request.path)
     items = VersionSchema(many=True).dump(envelope["items"])
     return page(
         "pages/versions.html", urls.versions_url(brief_id), brief_id=brief_id, title=title, versions=items,
-        pagination=envelope["pagination"], withdrawn=current is None,
+        pagination=envelope["pagination"], paging=paging, withdrawn=current is None,
     )  # fmt: skip
 
 
@@ -206,29 +223,35 @@ def changes(brief_id: str, version: str) -> flask.Response:
 @accepts(PageQuerySchema)
 def actor(actor_id: str) -> flask.Response:
     """Who an actor is, and every mention with its quote."""
-    args = _query(PageQuerySchema)
+    number, per_page, paging = _paging("mentions")
     entry = find_actor(actor_id)
-    envelope, _ = page_of(reader().citations(actor_id), args["page"], PER_PAGE["mentions"], request.path)
+    envelope, _ = page_of(reader().citations(actor_id), number, per_page, request.path)
     mentions = list(_cited(envelope["items"], MentionSchema(many=True).dump(envelope["items"])))
     names = _names()
     return page(
         "pages/actor.html", urls.actor_url(actor_id), actor=ActorSchema().dump(entry), mentions=mentions,
-        pagination=envelope["pagination"], **names,
+        pagination=envelope["pagination"], paging=paging, **names,
     )  # fmt: skip
 
 
-def _cited(citations: Iterable[Citation | None], dumped: Iterable[Any]) -> Iterable[tuple[Any, Cite | None, str]]:
-    """Each dumped item with the Cite control of its citation and the quote in context."""
+Context = tuple[str, str, str]
+"""A quote in context: the words before, the mention or match, the words after."""
+
+
+def _cited(
+    citations: Iterable[Citation | None], dumped: Iterable[Any]
+) -> Iterable[tuple[Any, Cite | None, Context | None]]:
+    """Each dumped item with the Cite control of its citation and the quote in context (to mark its middle)."""
     committed: dict[str, dict[int, str]] = {}
     for citation, item in zip(citations, dumped, strict=True):
         brief_id = citation.brief.id if citation else item["brief_id"]
         if brief_id not in committed:
             committed[brief_id] = _committed(brief_id)
         if citation is None:
-            yield item, _title_cite(item, committed[brief_id]), ""
+            yield item, _title_cite(item, committed[brief_id]), None
             continue
-        quote = context_quote(citation)
-        yield item, cite_quote(citation, committed[brief_id], quote), quote
+        parts = context_parts(citation)
+        yield item, cite_quote(citation, committed[brief_id], "".join(parts)), parts
 
 
 def _title_cite(hit: dict[str, Any], committed: dict[int, str]) -> Cite | None:
@@ -256,9 +279,7 @@ def events() -> flask.Response:
     event's ``html_url``) always finds it (entity files are curated lists, not a corpus)."""
     artifact = reader()
     items = EventSchema(many=True).dump([artifact.must_event_entry(e.id) for e in artifact.events])
-    mentioned = {brief_id for event in items for brief_id in event["briefs"]}
-    titles = {brief_id: brief.title for brief_id in mentioned if (brief := artifact.brief(brief_id))}
-    return page("pages/events.html", urls.EVENTS, events=items, brief_titles=titles, **_names())
+    return page("pages/events.html", urls.EVENTS, events=items, **_names())
 
 
 @accepts(SearchPageQuerySchema)

@@ -1,4 +1,4 @@
-// The "Cite" control of the reader pages: opening it also copies the citation to the clipboard.
+// The "Cite" control of the reader pages: opening it (not closing it) also copies the citation to the clipboard.
 // Without this script the same control still opens and shows the citation as selectable text.
 "use strict";
 
@@ -14,6 +14,9 @@ document.addEventListener("click", (event) => {
     return;
   }
   const details = summary.parentElement;
+  if (details.open) {
+    return; // this click closes the citation: nothing to copy
+  }
   const status = document.getElementById("cite-status");
   navigator.clipboard.writeText(citationText(details)).then(
     () => {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from api.csvout import csv_response, wants_csv
@@ -10,18 +9,14 @@ from api.problems import abort
 from api.rest import Blueprint, MethodView, paginate
 from api.store import reader
 from briefs.lookups import ActorEntry
+from briefs.query import clean, folded_words, parse
+from briefs.words import fold
 from schemas import urls
 from schemas.entities import MENTION_CSV_COLUMNS, ActorSchema, MentionSchema, mention_row
 from schemas.paging import page_schema
 from schemas.queries import ActorQuerySchema, CsvQuerySchema
 
 blp = Blueprint("actors", __name__, url_prefix=urls.ACTORS, description="People, states, organisations and places.")
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents, for forgiving matches: "Zurich" matches "Zürich"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def find_actor(actor_id: str) -> ActorEntry:
@@ -32,10 +27,17 @@ def find_actor(actor_id: str) -> ActorEntry:
     return entry  # type: ignore[return-value]
 
 
-def _matches(entry: ActorEntry, kind: str | None, q: str | None) -> bool:
+def query_words(q: str) -> list[str]:
+    """The words of ``q`` as search reads them, folded: ``Putin’s`` gives putin, ``Nagorno-Karabakh``
+    nagorno and karabakh (punctuation and quotes are not words; control characters are dropped)."""
+    text, _ = clean(q)
+    return [word for group in parse(text) for term in group.terms for word in folded_words(term.words)]
+
+
+def _matches(entry: ActorEntry, kind: str | None, q: list[str] | None) -> bool:
     actor = entry.actor
     words = fold(" ".join((actor.id, actor.name, *actor.aliases, actor.description or ""))) if q else ""
-    return (kind is None or actor.kind == kind) and (q is None or all(w in words for w in fold(q).split()))
+    return (kind is None or actor.kind == kind) and (q is None or (bool(q) and all(w in words for w in q)))
 
 
 @blp.route("")
@@ -46,7 +48,8 @@ class Actors(MethodView):
     @blp.paginated
     def get(self, page: int, per_page: int, kind: str | None = None, q: str | None = None) -> dict[str, Any]:
         """List actors by name, with how often briefs mention them."""
-        entries = [e for e in reader().actors.values() if _matches(e, kind, q)]
+        words = None if q is None else query_words(q)
+        entries = [e for e in reader().actors.values() if _matches(e, kind, words)]
         return paginate(entries, page, per_page)
 
 

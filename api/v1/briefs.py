@@ -10,7 +10,7 @@ from flask import g
 from api.paging import version_links
 from api.problems import abort
 from api.rest import Blueprint, MethodView, paginate
-from api.search import list_facets, with_match
+from api.search import list_facets, list_query, with_match
 from api.store import reader
 from briefs.blocks import BLOCK_TYPES, BlockType
 from briefs.model import Brief
@@ -19,6 +19,7 @@ from schemas.briefs import ELEMENT_SCHEMAS, BriefSchema, BriefSummarySchema, Sec
 from schemas.facets import faceted_page_schema
 from schemas.paging import PageQuerySchema, page_schema
 from schemas.queries import BriefQuerySchema
+from schemas.search import SearchQueryReadingSchema
 
 blp = Blueprint("briefs", __name__, url_prefix=urls.BRIEFS, description="Briefs, their sections and typed elements.")
 
@@ -39,13 +40,15 @@ def find_brief(brief_id: str) -> Brief:
 class Briefs(MethodView):
     @blp.doc(operationId="listBriefs")
     @blp.arguments(BriefQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, faceted_page_schema(BriefSummarySchema))
+    @blp.response(200, faceted_page_schema(BriefSummarySchema, SearchQueryReadingSchema, query_required=False))
     @blp.paginated
     def get(self, page: int, per_page: int, sort: str, facets: Sequence[str] = (), **filters: Any) -> dict[str, Any]:
         """List briefs, newest first unless sorted otherwise."""
-        wanted = with_match(filters, filters.pop("q", None))
+        wanted, reading = with_match(filters, filters.pop("q", None))
         brief_ids = reader().brief_ids(sort=sort, **wanted) if wanted is not None else []
         envelope = paginate(reader().briefs(brief_ids), page, per_page)
+        if reading is not None:
+            envelope.update(list_query(reading, len(brief_ids), filters, lambda f: len(reader().brief_ids(**f))))
         if facets:
             envelope.update(list_facets(facets, wanted, reader().brief_facets))
         return envelope

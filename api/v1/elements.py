@@ -7,7 +7,7 @@ from typing import Any
 
 from api.csvout import csv_response, wants_csv
 from api.rest import Blueprint, MethodView, paginate
-from api.search import list_facets, with_match
+from api.search import list_facets, list_query, with_match
 from api.store import reader
 from briefs.model import Element
 from briefs.reader import Rows
@@ -15,6 +15,7 @@ from schemas import urls
 from schemas.briefs import ElementSchema, element_url
 from schemas.facets import faceted_page_schema
 from schemas.queries import ElementQuerySchema
+from schemas.search import SearchQueryReadingSchema
 
 blp = Blueprint("elements", __name__, url_prefix=urls.ELEMENTS, description="Typed blocks across all briefs.")
 
@@ -40,29 +41,36 @@ def _row(element: Element) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def select_elements(q: str | None = None, **filters: str | None) -> tuple[Rows[Element], dict[str, Any] | None]:
-    """The blocks that pass every filter, briefs newest first and blocks in document order, and the
-    filters as :meth:`briefs.reader.Artifact.element_keys` takes them (None when ``q`` finds nothing)."""
+def select_elements(
+    q: str | None = None, **filters: str | None
+) -> tuple[Rows[Element], dict[str, Any] | None, dict[str, Any]]:
+    """The blocks that pass every filter, briefs newest first and blocks in document order; the
+    filters as :meth:`briefs.reader.Artifact.element_keys` takes them (None when ``q`` finds nothing);
+    and, with ``q``, the ``query`` field of the answer (how ``q`` was read, and a suggestion)."""
     artifact = reader()
-    wanted = with_match(filters, q)
-    return artifact.elements(artifact.element_keys(**wanted) if wanted is not None else []), wanted
+    wanted, reading = with_match(filters, q)
+    keys = artifact.element_keys(**wanted) if wanted is not None else []
+    query = {}
+    if reading is not None:
+        query = list_query(reading, len(keys), filters, lambda f: len(artifact.element_keys(**f)))
+    return artifact.elements(keys), wanted, query
 
 
 @blp.route("")
 class Elements(MethodView):
     @blp.doc(operationId="listElements")
     @blp.arguments(ElementQuerySchema, location="query", as_kwargs=True)
-    @blp.response(200, faceted_page_schema(ElementSchema))
+    @blp.response(200, faceted_page_schema(ElementSchema, SearchQueryReadingSchema, query_required=False))
     @blp.csv
     @blp.paginated
     def get(
         self, page: int, per_page: int, facets: Sequence[str] = (), format: str | None = None, **filters: Any
     ) -> Any:
         """List typed blocks across all briefs: newest brief first, blocks in document order."""
-        elements, wanted = select_elements(**filters)
+        elements, wanted, query = select_elements(**filters)
         if wants_csv(format):
             return csv_response(map(_row, elements), ELEMENT_CSV_COLUMNS, "elements")
-        envelope = paginate(elements, page, per_page)
+        envelope = paginate(elements, page, per_page) | query
         if facets:
             envelope.update(list_facets(facets, wanted, reader().element_facets))
         return envelope

@@ -26,9 +26,9 @@ diacritics ("zurich" finds "Zürich") and compares English word stems ("negotiat
 
 - Plain words must all match: `border demarcation`. Common English words (`the`, `what`, `does` ...) are
   not required unless the query has nothing else, but they rank the exact phrase first.
-- `"a phrase"` matches the words in that order; `-word` and `-"a phrase"` exclude; `word*` is a prefix
-  (`negoti*` finds "negotiate" and "negotiations"); `a OR b` (or `a | b`) matches either and binds tighter
-  than the implicit AND: `Sochi OR Brussels meeting`.
+- `"a phrase"` (or `“a phrase”`, `„a phrase“`, `«a phrase»`) matches the words in that order; `-word` and
+  `-"a phrase"` exclude; `word*` is a prefix (`negoti*` finds "negotiate" and "negotiations"); `a OR b`
+  (or `a | b`) matches either and binds tighter than the implicit AND: `Sochi OR Brussels meeting`.
 - People type what they think: `Putin's`, `Putin’s` and `Putin` find the same passages, and so do
   `Armenian-Azerbaijani` and `Armenian Azerbaijani`.
 - A name or alias of an actor or event (`Nakhchivan`, `Artsakh`, `Sochi summit`, `EU`) also finds every
@@ -38,8 +38,10 @@ diacritics ("zurich" finds "Zürich") and compares English word stems ("negotiat
 FTS5's own syntax works as written when the query uses one of its operators and FTS5 can parse it:
 `AND`, `NOT`, `NEAR(border demarcation, 5)`, parentheses, `^`, and the column filters `title:`, `summary:`
 and `text:` (see https://www.sqlite.org/fts5.html#full_text_query_syntax). A query that FTS5 cannot parse
-(`border (`) is read as words, and `query.notes` says so. Control characters (NUL included) are dropped and
-listed in `query.dropped_characters`. Only an empty or overlong `q` (or an unknown parameter) is a 422.
+(`border (`) is read as words, and `query.notes` says why; so is `Sochi NEAR Brussels`, without its `NEAR`.
+Control characters (NUL included) are dropped and listed in `query.dropped_characters` (a tab or a line
+break is read as a space). Only an empty or overlong `q` (or an unknown or repeated parameter) is a 422. A filter that
+names no brief, actor or event, or dates that end before they start, find nothing, and `query.notes` says so.
 
 **Ranking**, best first: hits that contain the plain words as an exact phrase; then hits that mention every
 actor or event the query names; then the rest. Within each tier, BM25 relevance, where a passage's own title
@@ -52,9 +54,10 @@ whole last.
 **Suggestions.** A word that is in no brief (not even by its stem) gets the closest word of the briefs or of
 an entity's names, with {allowed_typos("abcde")} typo in words of 5 to 8 letters, {allowed_typos("abcdefghi")}
 in longer ones and none in shorter ones; a swap of two neighbouring letters is one typo, a typo in the first
-letter counts as two. `query.suggestion` is the query respelt, offered only when it finds hits under the same
-filters (`query.suggestion_total`, `query.suggestion_url`). It is never applied on its own: a search for
-`demarkation` answers no hits and suggests `demarcation`.
+letter counts as two. A word with no such neighbour that runs together two words the briefs write side by
+side gets them apart (`postwar`: `post-war`). `query.suggestion` is the query respelt, offered only when it
+finds hits under the same filters (`query.suggestion_total`, `query.suggestion_url`). It is never applied on
+its own: a search for `demarkation` answers no hits and suggests `demarcation`.
 
 **Facets.** `facets=type,brief,actor,event,tag,year` (any of them) counts every hit, not only the page:
 `facets` lists the {MAX_VALUES} most frequent values of each, most frequent first, and `facet_totals` the number

@@ -285,11 +285,50 @@ def test_a_failed_build_leaves_the_artifact_as_it_was(content: Path, tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
-def test_a_corrupt_artifact_is_rebuilt_from_scratch(content: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["garbled", "truncated", "empty"])
+def test_a_corrupt_artifact_is_rebuilt_from_scratch(content: Path, tmp_path: Path, damage: str) -> None:
     output = tmp_path / "out.sqlite"
-    output.write_bytes(b"not a database at all" * 100)
+    _build(content, output)
+    data = output.read_bytes()
+    damaged = {"garbled": data[:16] + b"not a database at all" * 100, "truncated": data[: len(data) // 3], "empty": b""}
+    output.write_bytes(damaged[damage])
     report = _build(content, output)
     assert report.written and not report.incremental and report.briefs == 3
+
+
+@pytest.mark.parametrize("kind", ["text", "database"])
+def test_a_build_never_replaces_a_file_that_is_not_an_artifact(content: Path, tmp_path: Path, kind: str) -> None:
+    # An --output that names the wrong file (a README, another program's database) is left as it was.
+    output = tmp_path / ("notes.md" if kind == "text" else "other.db")
+    if kind == "text":
+        output.write_text("# Notes\n", encoding="utf-8")
+    else:
+        with closing(sqlite3.connect(output)) as conn:
+            conn.execute("CREATE TABLE readings(value)")
+            conn.commit()
+    before = output.read_bytes()
+    with pytest.raises(build.BuildRefused, match=f"{output} is not a briefs artifact"):
+        _build(content, output)
+    assert output.read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_directory_as_output_is_refused(content: Path, tmp_path: Path) -> None:
+    with pytest.raises(build.BuildRefused, match=f"{tmp_path} is a directory; give the artifact's file, such as"):
+        _build(content, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+def test_a_vanished_content_directory_leaves_the_artifact_as_it_was(content: Path, tmp_path: Path) -> None:
+    # A typo or an unmounted volume is not an edit that removes every brief.
+    output = tmp_path / "out.sqlite"
+    _build(content, output)
+    before = output.read_bytes()
+    content.rename(tmp_path / "moved")
+    with pytest.raises(build.BuildRefused, match=f"{content}: content directory not found; .* keeps its last build"):
+        _build(content, output)
+    assert output.read_bytes() == before
+    assert Artifact(str(output)).brief_count == 3
 
 
 def test_a_truncated_or_foreign_file_is_refused_and_the_watch_keeps_the_last_good(

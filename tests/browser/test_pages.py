@@ -96,6 +96,33 @@ def test_every_page_type_renders_cleanly_and_passes_axe(
     assert f"{live_server}/static/cite.js" in page_log.requests
 
 
+def test_at_phone_width_nothing_overflows_and_the_first_hit_is_in_view(browser: Browser, live_server: str) -> None:
+    """375 px wide (a small phone): no page scrolls sideways (a table scrolls in its own box), and a search
+    shows its first hit on the first screen, before the filters."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 740})
+    try:
+        page = context.new_page()
+        long_word = "/search?q=" + "demarcation" * 8  # a pasted word longer than the screen is wide
+        for name, path in [*PAGE_TYPES.items(), ("long-word", long_word)]:
+            page.goto(path)
+            wider = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert wider <= 0, f"{path} scrolls sideways by {wider} px at 375 px"
+            if name in ("home", "brief", "versions", "search"):
+                screenshot(page, f"page-{name}-375")
+        page.goto(PAGE_TYPES["search"])
+        first_hit = page.locator(".hits > li").first.bounding_box()
+        assert first_hit is not None and first_hit["y"] < 740, "the first hit is on the first screen"
+    finally:
+        context.close()
+
+
+def test_the_block_a_link_points_at_is_marked(page: Page) -> None:
+    page.goto(f"/briefs/{BRIEF}#border-demarcation")
+    target, other = page.locator("#border-demarcation"), page.locator("#return-to-diplomacy")
+    marked = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert marked != other.evaluate("e => getComputedStyle(e).backgroundColor"), "the reader sees where it landed"
+
+
 def test_cite_copies_the_quote_title_version_and_an_absolute_permalink(citing_page: Page, live_server: str) -> None:
     page = citing_page
     page.goto(f"/briefs/{BRIEF}")
@@ -110,6 +137,11 @@ def test_cite_copies_the_quote_title_version_and_an_absolute_permalink(citing_pa
     link = rest.rsplit(" ", 1)[1]
     assert link.startswith(f"{live_server}/briefs/{BRIEF}/versions/1#russia-preempts-eu:~:text=A%20second")
     expect(block.locator(".citation")).to_be_visible()
+    # Closing the control copies nothing: what the reader copied since stays on the clipboard.
+    page.evaluate("navigator.clipboard.writeText('something else')")
+    block.locator("details.cite > summary").first.click()
+    expect(block.locator(".citation")).to_be_hidden()
+    assert page.evaluate("navigator.clipboard.readText()") == "something else"
 
 
 def test_a_mention_permalink_scrolls_to_the_quote(citing_page: Page, live_server: str) -> None:

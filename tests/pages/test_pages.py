@@ -142,7 +142,10 @@ def test_every_link_resolves_and_every_anchor_exists(client: FlaskClient, pages:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc:
             pytest.fail(f"a link leaves the server: {href}")
-        path = parts.path or PAGES[name].split("?")[0]
+        if not parts.path and not parts.query:  # #id: on this very page
+            assert unquote(parts.fragment) in page.ids, f"{href}: no such id on {PAGES[name]}"
+            continue
+        path = parts.path
         if path not in targets:
             answer = client.get(f"{path}?{parts.query}" if parts.query else path, headers=HTML_ACCEPT)
             assert answer.status_code == 200, href
@@ -208,15 +211,28 @@ def test_the_cite_control_shows_the_citation_as_text_without_script(pages: dict[
     assert f'href="/briefs/{BRIEF}/versions/1#lead:~:text=' in html
 
 
+def test_the_actor_page_marks_the_mention_in_each_quote(client: FlaskClient) -> None:
+    # Azerbaijan is also named "Baku": the reader sees which word of the quote is the mention.
+    html = client.get("/actors/azerbaijan", headers=HTML_ACCEPT).get_data(as_text=True)
+    mentions = client.get("/v1/actors/azerbaijan/mentions?per_page=100").get_json()["items"]
+    quotes = html.split('<ol class="mentions"', 1)[1].split("<blockquote ")[1:]
+    assert len(quotes) == len(mentions)
+    for quote, mention in zip(quotes, mentions, strict=True):
+        assert quote.count("<mark>") == 1 and f"<mark>{mention['exact']}</mark>" in quote
+    assert "political commodity, <mark>Baku</mark> is only likely" in html
+
+
 def test_the_changes_page_marks_insertions_and_deletions(pages: dict[str, Any]) -> None:
     html = pages["changes"][0].get_data(as_text=True)
     assert "The first version: everything was added" in html
+    # The text before the first heading (section "lead") is named as the brief page names it.
+    assert f'section <a href="/briefs/{BRIEF}/versions/1#lead">Introduction</a>' in html
     assert "<ins>" in html
 
 
 def test_search_shows_highlights_facets_as_filters_and_a_suggestion(client: FlaskClient) -> None:
     html = client.get("/search?q=border+demarcation", headers=HTML_ACCEPT).get_data(as_text=True)
-    assert "<mark>" in html and 'aria-label="Filters"' in html
+    assert "<mark>" in html and 'aria-labelledby="filters-heading"' in html
     assert 'href="/search?q=border+demarcation&amp;type=expectation"' in html
     typo = client.get("/search?q=demarkation", headers=HTML_ACCEPT).get_data(as_text=True)
     assert 'Did you mean <a href="/search?q=demarcation">demarcation</a>?' in typo
@@ -232,6 +248,76 @@ def test_a_hit_whose_title_alone_matched_is_cited_by_its_title(client: FlaskClie
     assert f"/versions/1#{hit['element_id']}:~:text=Folded%20" in item
 
 
+def test_search_lists_the_hits_before_the_filters_and_names_briefs_by_title(client: FlaskClient) -> None:
+    # On a phone the columns stack: filters first would push every hit below a screen of links.
+    html = client.get("/search?q=border+demarcation", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert html.index('<ol class="hits"') < html.index('<nav class="facets" id="filters"')
+    assert '· <a href="#filters">Filter these hits</a>' in html
+    title = client.get(f"/v1/briefs/{BRIEF}").get_json()["title"].replace("’", "&rsquo;")
+    html = html.replace("’", "&rsquo;")
+    assert f"Expectation in <cite>{title}</cite>" in html and f"in {BRIEF}<" not in html
+    assert f'&amp;brief={BRIEF}">{title}</a>' in html  # the brief facet names the brief by its title
+    assert '<label for="q">Search the briefs</label>' in html and 'aria-describedby="q-hint"' in html
+
+
+def test_a_search_with_no_hit_says_so_and_what_to_try(client: FlaskClient) -> None:
+    html = client.get("/search?q=zzzqqqxx", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert "0 hits for <q>zzzqqqxx</q>" in html
+    assert '<p class="empty">Nothing in the briefs matches <q>zzzqqqxx</q>.' in html
+    assert 'class="facets"' not in html and 'class="hits"' not in html, "no empty Filter heading, no empty list"
+    filtered = client.get("/search?q=zzzqqqxx&type=factor", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert "matches <q>zzzqqqxx</q> with these filters." in filtered and "Clear the filters" in filtered
+
+
+def test_an_empty_search_field_shows_the_form_and_a_blank_one_says_to_type_a_word(client: FlaskClient) -> None:
+    empty = client.get("/search?q=", headers=HTML_ACCEPT)
+    assert empty.status_code == 200, "the field sent empty is the empty form, not an error"
+    assert '<input id="q" name="q" type="search" value=""' in empty.get_data(as_text=True)
+    assert "hits for" not in empty.get_data(as_text=True)
+    assert client.get("/v1/search?q=").status_code == 422, "the API keeps its answer"
+    blank = client.get("/search?q=%20%20", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert '<p class="note">Nothing to search for: type a word.</p>' in blank
+    assert "hits for <q></q>" not in blank and "matches <q></q>" not in blank
+
+
+@pytest.mark.parametrize(
+    ("path", "last"),
+    [("/?page=3", "/?page=1"), ("/search?q=azerbaijan&page=99", "/search?q=azerbaijan&amp;page=1")],
+)
+def test_a_page_past_the_last_says_so_and_links_to_the_last(client: FlaskClient, path: str, last: str) -> None:
+    response = client.get(path, headers=HTML_ACCEPT)
+    assert response.status_code == 200  # as the API answers: an empty page, not an error
+    html = response.get_data(as_text=True)
+    number = path.rsplit("=", 1)[1]
+    assert f'<p class="past-end">There is no page {number}: the list has 1 page.' in html
+    assert f'<a href="{last}">Go to the last page</a>' in html
+
+
+def test_search_pages_number_their_hits_from_the_page_start(client: FlaskClient) -> None:
+    html = client.get("/search?q=azerbaijan&per_page=3&page=2", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert '<ol class="hits" aria-labelledby="result-count" start="4">' in html
+    assert 'rel="prev" href="/search?q=azerbaijan&amp;per_page=3&amp;page=1"' in html
+
+
+def test_paged_pages_honour_per_page_and_number_from_the_page_start(client: FlaskClient) -> None:
+    # per_page is accepted on every paged page, as on the API; it was accepted and ignored.
+    html = client.get("/actors/azerbaijan?per_page=3&page=2", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert html.count("<blockquote ") == 3 and '<ol class="mentions" start="4">' in html
+    assert '<li id="mention-4">' in html and "Page 2 of 4" in html
+    assert "<title>Azerbaijan, page 2 · Briefs</title>" in html, "each page of a list has a title of its own"
+    assert 'rel="prev" href="/actors/azerbaijan?per_page=3&amp;page=1"' in html
+    assert 'rel="next" href="/actors/azerbaijan?per_page=3&amp;page=3"' in html
+    default = client.get("/actors/azerbaijan", headers=HTML_ACCEPT).get_data(as_text=True)
+    assert default.count("<blockquote ") == 11 and 'class="pager"' not in default  # the page's own size, 50
+
+
+def test_tables_scroll_in_a_focusable_named_box(pages: dict[str, Any]) -> None:
+    # A table wider than a phone scrolls inside its box, not the page; a keyboard can scroll a box it can focus.
+    html = pages["versions"][0].get_data(as_text=True)
+    assert '<div class="table-scroll" role="region" aria-labelledby="versions-caption" tabindex="0">' in html
+    assert '<caption class="visually-hidden" id="versions-caption">' in html
+
+
 @pytest.mark.parametrize(
     ("path", "status", "words"),
     [
@@ -242,6 +328,7 @@ def test_a_hit_whose_title_alone_matched_is_cited_by_its_title(client: FlaskClie
         ("/search?q=border&bogus=1", 422, "bogus"),
         ("/search?q=" + "x" * 600, 422, "Invalid 'q'"),
         ("/no-such-page", 404, "Not Found"),
+        ("/docs/no-such-page", 404, "Not Found"),  # a mistyped address under /docs, opened in a browser
     ],
 )
 def test_errors_are_pages_for_browsers_and_problems_for_api_clients(
@@ -251,6 +338,7 @@ def test_errors_are_pages_for_browsers_and_problems_for_api_clients(
     assert page.status_code == status and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
     assert words.replace("'", "&#39;") in html and read(html).headings[0] == 1
+    assert "Unprocessable Entity</h1>" not in html, "a reader gets plain words, not HTTP's"
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     problem = client.get(path, headers={"Accept": "application/json"})
     assert problem.status_code == status and problem.mimetype == "application/problem+json"
@@ -336,6 +424,23 @@ def test_a_hostile_brief_brings_no_script_into_its_page(tmp_path: Any) -> None:
     [report] = page.json_ld
     assert report["headline"] == "</script><script>alert(1)</script> & <b>bold</b>"
     assert "hostile-factor" in page.ids
+
+
+def test_a_brief_in_another_language_marks_its_article_not_the_english_site_around_it(tmp_path: Any) -> None:
+    from api import create_app  # noqa: PLC0415
+    from tests.conftest import ROOT  # noqa: PLC0415
+
+    content = tmp_path / "content"
+    (content / "briefs").mkdir(parents=True)
+    (content / "entities").mkdir()
+    for entity_file in (ROOT / "content" / "entities").glob("*.yaml"):
+        (content / "entities" / entity_file.name).write_bytes(entity_file.read_bytes())
+    brief = "---\nid: apres-sotchi\ntitle: Après Sotchi\npublished: 2021-12-01\nlanguage: fr\n---\n\nLe sommet.\n"
+    (content / "briefs" / "apres-sotchi.md").write_text(brief, encoding="utf-8")
+    client = create_app({"BRIEFS_CONTENT_DIR": str(content)}).test_client()
+    html = client.get("/briefs/apres-sotchi", headers=HTML_ACCEPT).get_data(as_text=True)
+    # A screen reader reads "All briefs", "Search" and "Cite" in English, the brief in French.
+    assert read(html).lang == "en" and '<article class="brief" lang="fr"' in html
 
 
 def test_the_changes_page_shows_an_edit_word_by_word(tmp_path: Any) -> None:

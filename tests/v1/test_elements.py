@@ -45,3 +45,31 @@ def test_elements_as_csv_have_their_citation_url(client: FlaskClient) -> None:
 )  # fmt: skip
 def test_brief_filters_on_mentions_and_text(client: FlaskClient, query: str, expected: list[str]) -> None:
     assert _ids(client, f"/v1/briefs?{query}") == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "suggestion", "suggestion_total"),
+    [("/v1/briefs?q=demarkation", "demarcation", 1),
+     ("/v1/elements?q=demarkation", "demarcation", 2),
+     # Under the filters: no factor says "demarcation", so none is suggested.
+     ("/v1/elements?q=demarkation&type=factor", None, None)],
+)  # fmt: skip
+def test_lists_say_how_q_was_read_and_suggest_as_search_does(
+    client: FlaskClient, url: str, suggestion: str | None, suggestion_total: int | None
+) -> None:
+    query = client.get(url).get_json()["query"]
+    assert query["as_read"] == "demarkation"
+    assert (query["suggestion"], query["suggestion_total"]) == (suggestion, suggestion_total)
+    if suggestion is not None:
+        assert query["suggestion_url"] == url.replace("demarkation", suggestion)
+
+
+def test_lists_report_dropped_characters_and_named_entities(client: FlaskClient) -> None:
+    query = client.get("/v1/elements?q=Nakhchivan%00").get_json()["query"]
+    assert query["dropped_characters"] == ["U+0000"]
+    assert [e["id"] for e in query["entities"]] == ["nakhichevan"]
+
+
+@pytest.mark.parametrize("url", ["/v1/briefs", "/v1/elements", "/v1/briefs?tag=diplomacy"])
+def test_lists_without_q_have_no_query(client: FlaskClient, url: str) -> None:
+    assert "query" not in client.get(url).get_json()

@@ -127,6 +127,45 @@ def test_search_filters(client: FlaskClient) -> None:
     assert _hits(client, "q=border&event=border-incursions-2021")
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/v1/search?q=border&published_from=2022", "published_from"),
+        ("/v1/briefs?published_to=29.11.2021", "published_to"),
+    ],
+)
+def test_a_date_that_is_not_a_day_is_a_problem_that_shows_the_form(client: FlaskClient, url: str, name: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]
+    assert error["name"] == name
+    assert error["messages"] == ["Not a valid date: use YYYY-MM-DD, e.g. 2021-11-26."]
+
+
+@pytest.mark.parametrize(
+    ("filters", "note"),
+    [
+        ("actor=armnia", "No actor has the id 'armnia' (actor=): nothing can match."),
+        ("event=sochi-2021", "No event has the id 'sochi-2021' (event=): nothing can match."),
+        ("brief=sochi", "No brief has the id 'sochi' (brief=): nothing can match."),
+        (
+            "published_from=2022-01-01&published_to=2021-01-01",
+            "published_from is after published_to: nothing can match.",
+        ),
+    ],
+)
+def test_a_filter_that_lets_nothing_through_says_why(client: FlaskClient, filters: str, note: str) -> None:
+    # A mistyped id used to answer an empty page that looked like "no hits for these words".
+    body = client.get(f"/v1/search?q=border&{filters}").get_json()
+    assert body["pagination"]["total"] == 0
+    assert body["query"]["notes"] == [note]
+
+
+def test_filters_that_name_something_add_no_note(client: FlaskClient) -> None:
+    url = "/v1/search?q=border&actor=armenia&event=border-incursions-2021&brief=sochi-summit-2021"
+    assert client.get(url).get_json()["query"]["notes"] == []
+
+
 def test_facets_count_every_hit_not_only_the_page(client: FlaskClient) -> None:
     body = client.get("/v1/search?q=border&per_page=1&facets=type,actor,year").get_json()
     total = body["pagination"]["total"]
