@@ -17,12 +17,15 @@ from markdown_it.token import Token
 
 from briefs.blocks import BLOCK_TYPES, KNOWN_TYPES, SECTION, BlockType
 from briefs.drafts import NO_CHUNK, BlockDraft
+from briefs.entities import unknown_id_hint
 from briefs.errors import ErrorSink, line_span
 from briefs.fields import SLUG_RULE, is_slug
 from briefs.model import Element, Entities, Expectation, SourceLines
 from briefs.syntax import parse_attributes
 
 _TRAILING_COLONS = re.compile(r"\s*:+\s*$")
+_EMPTY_ID = re.compile(r"""(?:^|[\s{])#(?=[\s}])""")
+_QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,9 @@ def read_block(
 def _read_fence_attributes(sink: ErrorSink, info: str, line: int) -> dict[str, str] | None:
     info = _TRAILING_COLONS.sub("", info)  # Pandoc allows '::: {.factor} :::'
     if info.startswith("{"):
+        if _EMPTY_ID.search(_QUOTED.sub('""', info)):
+            sink.add(line, "an empty id '#': write it as #some-id, or leave it out for an automatic one")
+            return None
         attrs = parse_attributes(info)
         if attrs is None:
             sink.add(line, f'cannot read the attributes {info}: write them as {{.type #id key="value"}}')
@@ -128,7 +134,8 @@ def _check_attributes(
         elif key in ("priority-for", "actor"):
             for actor_id in value.split():
                 if actor_id not in entities.actors:
-                    sink.add(line, f"'{key}' names unknown actor '{actor_id}'")
+                    hint = unknown_id_hint(entities.actors, actor_id, "{id}")
+                    sink.add(line, f"'{key}' names unknown actor '{actor_id}'{hint}")
                     ok = False
     if "actor" in attrs and len(attrs["actor"].split()) != 1:
         sink.add(line, "'actor' names exactly one actor id")

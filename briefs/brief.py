@@ -53,6 +53,9 @@ def parse_brief(data: bytes, entities: Entities, path: str, shown_path: str | No
     front = _read_front_matter(tokens, text, stem, entities, sink)
     walker = Walker(tokens, entities, sink, front.id if front else stem, path, lines=text.split("\n"))
     sections, elements, mentions, plain = walker.walk()
+    if front is None and not sink.errors:
+        # Never leave a brief out in silence: whatever made the front matter unusable must be named.
+        sink.add(1, "the front matter could not be read: check its id, title and published")
     if front is None or sink.errors:
         return ParseResult(None, tuple(sorted(sink.errors, key=lambda e: e.line)))
     brief = Brief(

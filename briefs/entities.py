@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from briefs.errors import ContentError, ErrorSink
@@ -143,7 +143,7 @@ def _read_actor(item: Located, sink: ErrorSink) -> tuple[Actor | None, tuple[tup
     aliases = fields.string_list("aliases")
     if actor_id is None or name is None or kind is None:
         return None, ()
-    return Actor(actor_id, name, kind, fields.string("description"), affiliation), aliases
+    return Actor(actor_id, name, kind, fields.string("description", optional_text=True), affiliation), aliases
 
 
 def _read_event(item: Located, sink: ErrorSink) -> tuple[Event | None, tuple[tuple[str, int], ...]]:
@@ -160,4 +160,32 @@ def _read_event(item: Located, sink: ErrorSink) -> tuple[Event | None, tuple[tup
     aliases = fields.string_list("aliases")
     if event_id is None or title is None or precision is None:
         return None, ()
-    return Event(event_id, title, str(date), precision, fields.string("place"), participants), aliases
+    place = fields.string("place", optional_text=True)
+    return Event(event_id, title, str(date), precision, place, participants), aliases
+
+
+def meant_id(table: Mapping[str, Actor] | Mapping[str, Event], ref: str) -> str | None:
+    """The id of the one entity of ``table`` that ``ref``, an unknown id, names, if any: a name or an
+    alias written where the id belongs (``ref=Putin``), or the id in another case or spelling of its
+    words (``ref=Vladimir_Putin``). Compared as search compares names. Only called for an error."""
+    key = name_key(ref)
+    if not key:
+        return None
+    found = {
+        entity.id
+        for entity in table.values()
+        for name in (entity.id, entity.name if isinstance(entity, Actor) else entity.title, *entity.aliases)
+        if name_key(name) == key
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def unknown_id_hint(table: Mapping[str, Actor] | Mapping[str, Event], ref: str, write: str) -> str:
+    """``; did you mean ...?`` for an error about the unknown id ``ref``, or nothing.
+
+    :param write: how the fix is written, with ``{id}`` for the id, e.g. ``ref={id}``
+    """
+    meant = meant_id(table, ref)
+    if meant is None:
+        return ""
+    return f"; did you mean {write.format(id=meant)}? References use ids, not names or aliases"

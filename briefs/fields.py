@@ -21,6 +21,24 @@ def shown(value: object) -> str:
     return "(empty)" if value is None else repr(value)
 
 
+def not_text(what: str, value: object) -> str | None:
+    """Why a YAML value that should be text is not, in an author's words; None for a string.
+
+    YAML reads ``title: 1984``, ``id: 2021`` or ``name: yes`` as a number or a boolean. Taking
+    them as the text ``str()`` makes of them would change what the author wrote (``1.10`` becomes
+    ``1.1``, ``yes`` becomes ``True``), so the author is asked to quote the value instead.
+    """
+    if isinstance(value, str):
+        return None
+    if isinstance(value, bool):
+        return f"{what} must be text, but YAML reads this value as {'true' if value else 'false'}: put it in quotes"
+    if isinstance(value, (int, float)):
+        return f'{what} must be text, but YAML reads {value!r} as a number: put it in quotes, "{value}"'
+    if isinstance(value, (list, dict)):
+        return f"{what} must be text, not a {'list' if isinstance(value, list) else 'mapping'}"
+    return f"{what} must be text"
+
+
 def is_slug(value: object) -> bool:
     """True for ``^[a-z0-9]+(-[a-z0-9]+)*$`` of at most 80 characters."""
     return isinstance(value, str) and len(value) <= SLUG_MAX and SLUG_RE.fullmatch(value) is not None
@@ -49,6 +67,13 @@ def date_precision(value: str) -> str | None:
             return None
         return "day" if day else "month"
     return "year"
+
+
+def not_slug(what: str, value: object) -> str:
+    """The error for a value that should be a slug and is not."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and is_slug(str(value)):
+        return str(not_text(what, value))
+    return f"{what} {value!r} is not a slug ({SLUG_RULE})"
 
 
 class FieldReader:
@@ -86,16 +111,28 @@ class FieldReader:
         for key in required:
             if key not in self.data:
                 self.sink.add(self.data.line, f"{self.what} is missing the required key '{key}'")
+            elif self.data[key] is None:
+                # 'title:' with nothing after the colon is YAML's null: reading it as absent left
+                # the whole brief (or entity) out with no error at all.
+                self.error(key, f"the required key '{key}' has no value: write it after the colon")
 
-    def string(self, key: str) -> str | None:
-        """A non-empty string, or None when absent or wrong."""
+    def string(self, key: str, *, optional_text: bool = False) -> str | None:
+        """A non-empty string, or None when absent or wrong.
+
+        :param optional_text: an empty string is no value (``summary: ""``), not an error
+        """
         value = self.data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
-            self.error(key, f"'{key}' must be a non-empty string")
+        problem = not_text(f"'{key}'", value)
+        if problem is not None:
+            self.error(key, problem)
             return None
-        return str(value).strip()
+        if not value.strip():
+            if not optional_text:
+                self.error(key, f"'{key}' must be a non-empty string")
+            return None
+        return value.strip()
 
     def slug(self, key: str) -> str | None:
         """A slug, or None when absent or wrong."""
@@ -103,7 +140,7 @@ class FieldReader:
         if value is None:
             return None
         if not is_slug(value):
-            self.error(key, f"'{key}' {value!r} is not a slug ({SLUG_RULE})")
+            self.error(key, not_slug(f"'{key}'", value))
             return None
         return str(value)
 
@@ -125,7 +162,7 @@ class FieldReader:
             if is_slug(item):
                 result.append(item)
             else:
-                self.sink.add(line_of(items, index), f"'{key}' item {item!r} is not a slug ({SLUG_RULE})")
+                self.sink.add(line_of(items, index), not_slug(f"'{key}' item", item))
         return tuple(dict.fromkeys(result))
 
     def string_list(self, key: str) -> tuple[tuple[str, int], ...]:
@@ -134,8 +171,11 @@ class FieldReader:
         result = []
         for index, item in enumerate(items):
             line = line_of(items, index)
-            if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
-                result.append((str(item).strip(), line))
+            problem = None if item is None else not_text(f"'{key}' item", item)
+            if problem is not None:
+                self.sink.add(line, problem)
+            elif item is not None and item.strip():
+                result.append((item.strip(), line))
             else:
                 self.sink.add(line, f"'{key}' item {shown(item)} is not a non-empty string")
         return tuple(result)

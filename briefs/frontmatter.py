@@ -6,15 +6,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from briefs.entities import unknown_id_hint
 from briefs.errors import ErrorSink
-from briefs.fields import SLUG_RULE, FieldReader, is_slug, shown
+from briefs.fields import FieldReader, is_slug, not_slug, shown
 from briefs.model import Author, Entities
 from briefs.yamldata import Located, line_of, load_yaml
 
 FRONT_MATTER_MAX_BYTES = 64 * 1024
 REQUIRED = ("id", "title", "published")
 AUTHOR_KEYS = ("name", "affiliation")
-LANGUAGE_RE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+# BCP 47 allows a primary language subtag of 5 to 8 letters, but none is registered: every language
+# has a 2- or 3-letter code (ISO 639). Without this, 'language: English' or 'french' passed as a tag.
+LANGUAGE_RE = re.compile(r"(?:[A-Za-z]{2,3}|[xX])(?:-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,9 @@ def parse_front_matter(
         return None
     data = load_yaml(text, sink, first_line)
     if not isinstance(data, Located):
-        if data is not None or not sink.errors:
+        if data is None and not sink.errors and not text.strip():
+            sink.add(first_line, "front matter is empty: write id, title and published between the '---' lines")
+        elif data is not None or not sink.errors:
             sink.add(first_line, "front matter must be a mapping of keys to values, such as 'title: ...'")
         return None
     fields = FieldReader(data, sink, "front matter")
@@ -80,10 +85,12 @@ def parse_front_matter(
     about = fields.slug_list("about")
     for index, event_id in enumerate(about):
         if event_id not in entities.events:
-            sink.add(line_of(fields.list("about"), index), f"'about' names unknown event '{event_id}'")
+            hint = unknown_id_hint(entities.events, event_id, "{id}")
+            sink.add(line_of(fields.list("about"), index), f"'about' names unknown event '{event_id}'{hint}")
     # Every field is checked before giving up, so that all errors of the file are reported.
-    revision, summary, authors = _read_revision(fields), fields.string("summary"), _read_authors(fields)
-    publisher, language, tags = fields.string("publisher"), _read_language(fields), fields.slug_list("tags")
+    revision, authors, language = _read_revision(fields), _read_authors(fields), _read_language(fields)
+    tags = fields.slug_list("tags")
+    summary, publisher = fields.string("summary", optional_text=True), fields.string("publisher", optional_text=True)
     if brief_id is None or title is None or published is None:
         return None
     return FrontMatter(
@@ -97,7 +104,7 @@ def _read_id(fields: FieldReader, stem: str) -> str | None:
     if brief_id is None:
         return None
     if not is_slug(brief_id):
-        fields.error("id", f"id {brief_id!r} is not a slug ({SLUG_RULE})")
+        fields.error("id", not_slug("id", brief_id))
         return None
     if brief_id != stem:
         fields.error("id", f"id '{brief_id}' must equal the file name '{stem}.md' without '.md'")
@@ -134,5 +141,5 @@ def _read_authors(fields: FieldReader) -> tuple[Author, ...]:
         author.check_keys(AUTHOR_KEYS, ("name",))
         name = author.string("name")
         if name is not None:
-            authors.append(Author(name=name, affiliation=author.string("affiliation")))
+            authors.append(Author(name=name, affiliation=author.string("affiliation", optional_text=True)))
     return tuple(authors)

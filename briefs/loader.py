@@ -20,6 +20,7 @@ from briefs.sources import (
     content_dir_from_env,
     content_signature,
     decode,
+    is_brief_name,
     read_content,
 )
 
@@ -102,6 +103,10 @@ def parse_file(file: SourceFile, entities: Entities) -> tuple[Brief | None, tupl
     """Parse one brief file; a parser failure is an error of that file, never an exception."""
     if file.problem is not None:
         return None, (file.problem,)
+    if not is_brief_name(file.name):
+        stem = file.stem.lower()
+        message = f"not read as a brief: a brief file is named briefs/<id>.md; rename it to briefs/{stem}.md"
+        return None, (ContentError(file.shown, 1, message),)
     try:
         result = parse_brief(file.data, entities, file.name, file.shown)
     except Exception as exc:  # one brief must never stop the others from loading

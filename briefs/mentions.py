@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from briefs.entities import unknown_id_hint
 from briefs.errors import ErrorSink, line_span
 from briefs.model import Entities
 
@@ -114,7 +115,8 @@ def _check_span(span: Token, line: int, entities: Entities, sink: ErrorSink) -> 
         return None
     table = entities.actors if kind == "actor" else entities.events
     if ref not in table:
-        sink.add(line, f"unknown {kind} '{ref}' in a mention (define it in content/entities/)")
+        hint = unknown_id_hint(table, ref, "ref={id}") or " (define it in content/entities/)"
+        sink.add(line, f"unknown {kind} '{ref}' in a mention{hint}")
         return None
     span.attrs = {"class": kind, "data-ref": ref}
     return kind, ref

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 from briefs.fields import SLUG_MAX
 
@@ -42,11 +43,14 @@ class SectionIds:
         self.used[section_id] = line
         return None
 
-    def derive(self, title: str, line: int) -> str:
-        """A free id from the heading text: ``slug``, then ``slug-2``, ``slug-3`` …"""
+    def derive(self, title: str, line: int, taken: Container[str] = ()) -> str:
+        """A free id from the heading text: ``slug``, then ``slug-2``, ``slug-3`` …
+
+        :param taken: other ids the section may not take (the brief's block ids so far)
+        """
         base = slugify(title) or "section"
         candidate, number = base, 1
-        while candidate in self.used:
+        while candidate in self.used or candidate in taken:
             number += 1
             candidate = f"{base}-{number}"
         self.used[candidate] = line

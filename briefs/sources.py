@@ -18,6 +18,9 @@ CONTENT_DIR_ENV = "BRIEFS_CONTENT_DIR"
 DEFAULT_CONTENT_DIR = "content"
 ENTITY_PATTERN = "entities/*.y*ml"
 BRIEF_PATTERN = "briefs/*.md"
+MISNAMED_BRIEF_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+"""Compared lowercase: a file in ``briefs/`` with one of these endings but not ``.md`` itself
+(``x.markdown``, ``x.MD``) is listed with the briefs, so that it is reported rather than ignored."""
 
 
 FileStat = tuple[int, int, int, int]
@@ -100,11 +103,10 @@ def content_signature(content_dir: str | os.PathLike[str]) -> tuple[tuple[str, F
     different whenever a file is added, removed, changed or replaced."""
     root = Path(content_dir)
     signature = []
-    for pattern in (ENTITY_PATTERN, BRIEF_PATTERN):
-        for path, name in _files(root, pattern):
-            with contextlib.suppress(OSError):
-                stat = os.stat(path)
-                signature.append((name, _stat_of(stat)))
+    for path, name in (*_files(root, ENTITY_PATTERN), *_brief_files(root)):
+        with contextlib.suppress(OSError):
+            stat = os.stat(path)
+            signature.append((name, _stat_of(stat)))
     return tuple(signature)
 
 
@@ -133,7 +135,7 @@ def read_content(content_dir: str | os.PathLike[str], known: FileStats | None = 
     trusted_before = known_at_ns - RACY_NS
     brief_files = tuple(
         _trusted(path, name, f"{shown}/{name}", known.get(name) if known else None, trusted_before)
-        for path, name in _files(root, BRIEF_PATTERN)
+        for path, name in _brief_files(root)
     )
     return Content(shown, entity_files, brief_files, read_at_ns=started)
 
@@ -161,6 +163,21 @@ def _files(root: Path, pattern: str) -> list[tuple[str, str]]:
     folder = pattern.split("/", maxsplit=1)[0]
     names = sorted(path.name for path in root.glob(pattern))
     return [(os.path.join(root, folder, name), f"{folder}/{name}") for name in names]
+
+
+def _brief_files(root: Path) -> list[tuple[str, str]]:
+    """``briefs/*.md``, and the files of ``briefs/`` named as Markdown otherwise (see
+    :data:`MISNAMED_BRIEF_SUFFIXES`), by name."""
+    return [
+        (path, name)
+        for path, name in _files(root, "briefs/*")
+        if name.endswith(".md") or (name.lower().endswith(MISNAMED_BRIEF_SUFFIXES) and os.path.isfile(path))
+    ]
+
+
+def is_brief_name(name: str) -> bool:
+    """True for ``briefs/<stem>.md``: a name the format reads as a brief."""
+    return name.endswith(".md")
 
 
 def _read(path: str, name: str, shown: str) -> SourceFile:

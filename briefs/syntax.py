@@ -46,10 +46,13 @@ def _heading_attrs_rule(state: StateCore) -> None:
         match = _TRAILING_ATTRS.search(inline.content)
         if match is None or inline.content[: match.start(1)].endswith(("]", "\\")):
             continue  # no attributes, or a bracketed span's ([words]{.actor ref=x}), or an escaped brace
-        try:
-            _, attrs = parse(match.group(1))
-        except ParseError:
-            continue
+        if match.group(1).replace(" ", "") == "{-}":
+            attrs = {"class": "unnumbered"}  # Pandoc's shorthand for {.unnumbered}
+        else:
+            try:
+                _, attrs = parse(match.group(1))
+            except ParseError:
+                continue
         token.meta["attrs"] = attrs
         inline.content = inline.content[: match.start()]
 
@@ -78,6 +81,7 @@ def create_parser() -> MarkdownIt:
     """A parser with the brief syntax; html is off, so raw HTML stays text."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.validateLink = validate_link  # type: ignore[method-assign]
+    md.enable("table")  # Pandoc pipe tables
     md.use(front_matter_plugin)
     md.use(container_plugin, name=DIV, validate=_accept_div, render=_render_div)
     md.use(attrs_plugin, spans=True, after=())
@@ -237,17 +241,39 @@ if tuple(field.name for field in dataclasses.fields(Token)) != (
 _SINGLE_QUOTED = re.compile(r"""([A-Za-z0-9_:-]+)='([^']*)'""")
 
 
-_SIMPLE_ATTR = r"""\.([\w:-]+)|\#([\w:-]+)|([A-Za-z0-9_:-]+)=(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_:-]+))"""
-_SIMPLE_ATTRS = re.compile(rf"\{{\s*(?:(?:{_SIMPLE_ATTR})\s*)*\}}\s*")
-_ONE_ATTR = re.compile(_SIMPLE_ATTR)
+# A fence's attributes as Pandoc reads them: items, white space between them optional; a value double-quoted
+# (``\"`` inside), single-quoted, or bare up to the next white space or brace, so that
+# ``title=U.S.-led`` is one value, not the value ``U`` followed by the classes ``.S`` and ``.-led``.
+_FENCE_ITEM = (
+    r"""\.([\w:-]+)|\#([\w:-]+)"""
+    r"""|([A-Za-z0-9_:-]+)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"'{}][^\s{}]*))"""
+)
+_FENCE_ATTRS = re.compile(rf"\{{\s*(?:(?:{_FENCE_ITEM})\s*)*\}}\s*")
+_ONE_FENCE_ITEM = re.compile(_FENCE_ITEM)
 
 
 def _parse_simple(text: str) -> dict[str, str] | None:
-    """The common forms (``.class``, ``#id``, ``key=bare``, ``key="quoted"``) without the
-    character-by-character parser; None sends anything else to it."""
-    if _SIMPLE_ATTRS.fullmatch(text) is None:
+    """The common forms (``.class``, ``#id``, ``key=bare``, ``key="quoted"``, ``key='quoted'``)
+    without the character-by-character parser; None sends anything else to it."""
+    if _FENCE_ATTRS.fullmatch(text) is None:
         return None
-    return _collect(_ONE_ATTR.finditer(text))
+    attrs: dict[str, str] = {}
+    classes = []
+    for item in _ONE_FENCE_ITEM.finditer(text):
+        class_name, identifier, key, double, single, bare = item.groups()
+        if class_name is not None:
+            classes.append(class_name)
+        elif identifier is not None:
+            attrs["id"] = identifier
+        else:
+            value = double.replace('\\"', '"') if double is not None else single if single is not None else bare
+            if key == "class":
+                classes.append(value)
+            else:
+                attrs[key] = value
+    if classes:
+        attrs["class"] = " ".join(classes)
+    return attrs
 
 
 def parse_attributes(text: str) -> dict[str, str] | None:

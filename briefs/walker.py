@@ -166,15 +166,25 @@ class Walker:
     def _section_id(self, attrs: dict[str, Any], title: str, line: int) -> str:
         attrs = dict(attrs)
         explicit = attrs.pop("id", None)
-        for key in attrs:
-            self.sink.add(line, f"unknown heading attribute '{key}': a heading takes only {{#id}}")
+        for key, value in attrs.items():
+            if key == "class":
+                shown = " ".join(f".{name}" for name in str(value).split())
+                self.sink.add(line, f"unknown heading attribute 'class' ({shown}): a heading takes only {{#id}}")
+            else:
+                self.sink.add(line, f"unknown heading attribute '{key}': a heading takes only {{#id}}")
         if explicit is None:
-            return self.section_ids.derive(title, line)
+            return self.section_ids.derive(title, line, taken=self.block_lines)
         if not is_slug(explicit):
             self.sink.add(line, f"section id '{explicit}' is not a slug ({SLUG_RULE})")
         first = self.section_ids.claim(explicit, line)
         if first is not None:
             self.sink.add(line, f"duplicate section id '{explicit}' (first used on line {first})")
+        elif explicit in self.block_lines:
+            self.sink.add(
+                line,
+                f"section id '{explicit}' is already the id of the block on line {self.block_lines[explicit]}: "
+                "ids are unique across the sections and blocks of a brief",
+            )
         return str(explicit)
 
     def _start_section(
@@ -220,7 +230,16 @@ class Walker:
             self.ordinals[opened.counted] = opened.draft.ordinal
         if opened.claimed_id is not None:
             self.block_lines[opened.claimed_id] = opened.draft.line_start
-        if opened.rendered is not None:
+            section_line = self.section_ids.used.get(opened.claimed_id)
+            if section_line is not None:
+                # One id, two anchors: the section's html_url would land on the block.
+                self.sink.add(
+                    opened.draft.line_start,
+                    f"id '{opened.claimed_id}' is already the id of the section on line {section_line}: "
+                    "ids are unique across the sections and blocks of a brief; give one of them another {#id}",
+                )
+                opened.draft.valid = False
+        if opened.rendered is not None and opened.draft.valid:
             token.attrs = opened.rendered
         self.blocks.append(opened.draft)
 

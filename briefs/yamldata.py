@@ -84,10 +84,8 @@ def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
         node = _compose(text, loader)
         return None if node is None else _convert(node, loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = loader.line_of_mark(mark) if loader is not None and mark is not None else first_line
-        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
-        sink.add(line, f"invalid YAML: {problem}")
+        line, message = _describe_error(exc, text)
+        sink.add(first_line + line, f"invalid YAML: {message}")
     except RecursionError:
         lines = text.split("\n")
         deepest = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
@@ -96,6 +94,32 @@ def load_yaml(text: str, sink: ErrorSink, first_line: int = 1) -> Any:
         if loader is not None:
             loader.dispose()
     return None
+
+
+_UNCLOSED = {
+    "while scanning a quoted scalar": "a quoted value that starts on this line is never closed",
+    "while parsing a flow sequence": "a '[' list that starts on this line is never closed with ']'",
+    "while parsing a flow mapping": "a '{' mapping that starts on this line is never closed with '}'",
+}
+
+
+def _describe_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """The 0-based line of ``text`` a YAML error belongs to, and what an author should read.
+
+    PyYAML marks where it gave up. For an unclosed quote or bracket that is the end of the text
+    or a later line, so the error goes to the line where the quote or bracket opens instead.
+    """
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+    context = getattr(exc, "context", None)
+    mark = problem_mark or context_mark
+    line = text.count("\n", 0, mark.index) if mark is not None else 0
+    if context in _UNCLOSED and context_mark is not None:
+        return text.count("\n", 0, context_mark.index), f"{_UNCLOSED[context]} ({problem})"
+    if problem_mark is not None and text[problem_mark.index : problem_mark.index + 1] == "\t":
+        return line, "a tab character: YAML indents with spaces only"
+    return line, problem
 
 
 def _compose(text: str, loader: _Loader) -> yaml.Node | None:

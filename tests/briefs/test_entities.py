@@ -69,7 +69,7 @@ def test_an_alias_that_names_another_entity_is_an_error_at_its_line() -> None:
         "(entities/x.yaml:5); a search for it could not tell which is meant",
         "entities/x.yaml:12: alias '-' of actor 'other' has no letter or digit to search for",
         "entities/x.yaml:13: 'aliases' item '' is not a non-empty string",
-        "entities/x.yaml:14: 'aliases' item ['a', 'list'] is not a non-empty string",
+        "entities/x.yaml:14: 'aliases' item must be text, not a list",
     ]
 
 
@@ -90,3 +90,35 @@ def test_aliases_must_be_a_list() -> None:
     assert [str(e) for e in errors] == [
         "entities/x.yaml:5: 'aliases' must be a list, written as [a, b] or as '- item' lines"
     ]
+
+
+def test_a_required_key_with_no_value_is_an_error_not_a_silent_drop() -> None:
+    text = "actors:\n  - id: a\n    name:\n    kind: state\nevents:\n  - id: e\n    title: E\n    date:\n"
+    entities, errors = load_entities([("entities/x.yaml", text)])
+    assert [str(e) for e in errors] == [
+        "entities/x.yaml:3: the required key 'name' has no value: write it after the colon",
+        "entities/x.yaml:8: the required key 'date' has no value: write it after the colon",
+    ]
+    assert not entities.actors and not entities.events
+
+
+def test_a_name_or_alias_that_yaml_reads_as_a_number_must_be_quoted() -> None:
+    text = (
+        "actors:\n  - id: a\n    name: 1984\n    kind: state\n"
+        '  - id: b\n    name: B\n    kind: state\n    aliases: [1984, "2001"]\n'
+    )
+    entities, errors = load_entities([("entities/x.yaml", text)])
+    assert [str(e) for e in errors] == [
+        "entities/x.yaml:3: 'name' must be text, but YAML reads 1984 as a number: put it in quotes, \"1984\"",
+        "entities/x.yaml:8: 'aliases' item must be text, but YAML reads 1984 as a number: put it in quotes, \"1984\"",
+    ]
+    assert entities.actors["b"].aliases == ("2001",)
+
+
+def test_an_empty_optional_text_is_no_value() -> None:
+    text = (
+        'actors:\n  - {id: a, name: A, kind: state, description: ""}\n'
+        'events:\n  - {id: e, title: E, date: 2020, place: ""}\n'
+    )
+    entities, errors = load_entities([("entities/x.yaml", text)])
+    assert errors == [] and entities.actors["a"].description is None and entities.events["e"].place is None

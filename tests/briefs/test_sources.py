@@ -28,3 +28,22 @@ def test_the_signature_stays_while_nothing_changes(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     assert content_signature(content) == content_signature(content)
+
+
+def test_a_brief_named_as_markdown_but_not_md_is_reported_not_ignored(tmp_path: Path) -> None:
+    from briefs.loader import load_corpus  # noqa: PLC0415
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    brief = (content / "briefs" / "sochi-summit-2021.md").read_text(encoding="utf-8")
+    (content / "briefs" / "kars-talks.markdown").write_text(brief.replace("sochi-summit-2021", "kars-talks"))
+    (content / "briefs" / "notes.txt").write_text("not Markdown, not a brief")
+    before = content_signature(content)
+    corpus = load_corpus(content)
+    assert list(corpus.briefs) == ["sochi-summit-2021"]
+    assert [(e.path.rsplit("/", 1)[-1], e.line, e.message) for e in corpus.errors] == [
+        ("kars-talks.markdown", 1, "not read as a brief: a brief file is named briefs/<id>.md; "
+         "rename it to briefs/kars-talks.md"),
+    ]  # fmt: skip
+    (content / "briefs" / "other.MD").write_text("x")
+    assert content_signature(content) != before, "a new misnamed file is seen by live reload"
