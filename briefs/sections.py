@@ -31,16 +31,24 @@ def slugify(text: str) -> str:
 class SectionIds:
     """Hands out section ids within one brief."""
 
-    __slots__ = ("used",)
+    __slots__ = ("chosen", "used")
 
     def __init__(self) -> None:
         self.used: dict[str, int] = {}
+        """Every id handed out, and the line of its heading."""
+        self.chosen: set[str] = set()
+        """The ids an author wrote (``{#id}``), not derived from a heading's text."""
 
-    def claim(self, section_id: str, line: int) -> int | None:
-        """Take an explicit id; returns the line that used it first, if taken."""
+    def claim(self, section_id: str, line: int, *, chosen: bool = True) -> int | None:
+        """Take an explicit id; returns the line that used it first, if taken.
+
+        :param chosen: whether the author wrote it (not so for :data:`LEAD`)
+        """
         if section_id in self.used:
             return self.used[section_id]
         self.used[section_id] = line
+        if chosen:
+            self.chosen.add(section_id)
         return None
 
     def derive(self, title: str, line: int, taken: Container[str] = ()) -> str:

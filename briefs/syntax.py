@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import table
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -77,11 +79,26 @@ def validate_link(url: str) -> bool:
     return match is None or match.group(1).lower() in ALLOWED_SCHEMES
 
 
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _pipe_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, only where a row holds a pipe that is not escaped, as Pandoc and GFM want:
+    markdown-it takes ``\\|`` over ``---`` for a table of one column, where Pandoc reads a heading."""
+    if start + 1 >= end or not any(
+        _UNESCAPED_PIPE.search(state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]])
+        for line in (start, start + 1)
+    ):
+        return False
+    return table(state, start, end, silent)
+
+
 def create_parser() -> MarkdownIt:
     """A parser with the brief syntax; html is off, so raw HTML stays text."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.validateLink = validate_link  # type: ignore[method-assign]
     md.enable("table")  # Pandoc pipe tables
+    md.block.ruler.at("table", _pipe_table, {"alt": ["paragraph", "reference"]})
     md.use(front_matter_plugin)
     md.use(container_plugin, name=DIV, validate=_accept_div, render=_render_div)
     md.use(attrs_plugin, spans=True, after=())

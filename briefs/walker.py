@@ -191,7 +191,7 @@ class Walker:
         self, section_id: str, title: str | None, *, level: int, parent: str | None, line: int, first_token: int
     ) -> None:
         if section_id == LEAD:
-            self.section_ids.claim(LEAD, line)
+            self.section_ids.claim(LEAD, line, chosen=False)
         self.section = SectionDraft(
             line_start=line, first_token=first_token, first_chunk=NO_CHUNK, last_chunk=0,
             id=section_id, title=title, level=level, parent_id=parent, line_end=line,
@@ -230,9 +230,11 @@ class Walker:
             self.ordinals[opened.counted] = opened.draft.ordinal
         if opened.claimed_id is not None:
             self.block_lines[opened.claimed_id] = opened.draft.line_start
-            section_line = self.section_ids.used.get(opened.claimed_id)
-            if section_line is not None:
-                # One id, two anchors: the section's html_url would land on the block.
+            if opened.claimed_id in self.section_ids.chosen:
+                # One id written twice, two anchors: the section's html_url would land on the block. (A heading's
+                # slug that a later block's id repeats is no error: the author never wrote it, and the heading's
+                # anchor comes first on the page.)
+                section_line = self.section_ids.used[opened.claimed_id]
                 self.sink.add(
                     opened.draft.line_start,
                     f"id '{opened.claimed_id}' is already the id of the section on line {section_line}: "
