@@ -46,6 +46,12 @@ def line_of(container: Located | LocatedList, key: str | int) -> int:
     return container.line
 
 
+def _lines_before(text: str, mark: Any) -> int:
+    """The lines of ``text`` before a YAML mark's. YAML also breaks lines at U+0085, U+2028 and U+2029,
+    which are not line ends in the file (nor ``mark.line``'s count), so lines are counted by newlines."""
+    return text.count("\n", 0, mark.index)
+
+
 class _Loader(yaml.SafeLoader):
     """A safe loader whose composer reports anchors and aliases instead of following them."""
 
@@ -56,9 +62,8 @@ class _Loader(yaml.SafeLoader):
         self.first_line = first_line
 
     def line_of_mark(self, mark: Any) -> int:
-        """The file line of a YAML mark. YAML also breaks lines at U+0085, U+2028 and
-        U+2029, which are not line ends in the file, so lines are counted by newlines."""
-        return self.first_line + self.text.count("\n", 0, mark.index)
+        """The file line of a YAML mark."""
+        return self.first_line + _lines_before(self.text, mark)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -114,9 +119,9 @@ def _describe_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
     problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
     context = getattr(exc, "context", None)
     mark = problem_mark or context_mark
-    line = text.count("\n", 0, mark.index) if mark is not None else 0
+    line = _lines_before(text, mark) if mark is not None else 0
     if context in _UNCLOSED and context_mark is not None:
-        return text.count("\n", 0, context_mark.index), f"{_UNCLOSED[context]} ({problem})"
+        return _lines_before(text, context_mark), f"{_UNCLOSED[context]} ({problem})"
     if problem_mark is not None and text[problem_mark.index : problem_mark.index + 1] == "\t":
         return line, "a tab character: YAML indents with spaces only"
     return line, problem
