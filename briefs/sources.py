@@ -171,7 +171,7 @@ def _brief_files(root: Path) -> list[tuple[str, str]]:
     return [
         (path, name)
         for path, name in _files(root, "briefs/*")
-        if name.endswith(".md") or (name.lower().endswith(MISNAMED_BRIEF_SUFFIXES) and os.path.isfile(path))
+        if is_brief_name(name) or (name.lower().endswith(MISNAMED_BRIEF_SUFFIXES) and os.path.isfile(path))
     ]
 
 
