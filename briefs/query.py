@@ -50,10 +50,12 @@ should may might about from its i we you he she his her our your my me us them b
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 """Words that a query of other words does not require."""
-_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\uff07\u0060\u00b4", "'"))
+_APOSTROPHES = dict.fromkeys("\u2019\u2018\u02bc\uff07\u0060\u00b4", "'")
 # Typographic double quotes delimit a phrase as " does: phones and word processors turn "a phrase" into
 # “a phrase” (English), „a phrase“ (German) or «a phrase» (French) as it is typed.
-_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02", '"'))
+_QUOTES = dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02", '"')
+_PLAIN_MARKS = str.maketrans({**_APOSTROPHES, **_QUOTES})
+"""Every apostrophe and double quote made plain, in one pass."""
 # The controls that stand for a space in pasted text. Every other control character (the information
 # separators U+001C to U+001F included, which str.split() would take for spaces) is dropped and reported.
 _WHITESPACE_CONTROLS = frozenset("\t\n\r")
@@ -139,7 +141,7 @@ def clean(q: str) -> tuple[str, tuple[str, ...]]:
             kept.append(" ")  # dropped, but the words on either side stay apart
         else:
             kept.append(char)
-    return "".join(kept).translate(_APOSTROPHES).translate(_QUOTES), tuple(dict.fromkeys(dropped))
+    return "".join(kept).translate(_PLAIN_MARKS), tuple(dict.fromkeys(dropped))
 
 
 def looks_like_fts5(text: str) -> bool:
