@@ -403,7 +403,8 @@ Factor text with [Putin]{.actor ref=vladimir-putin}.
 """
 
 
-def test_a_hostile_brief_brings_no_script_into_its_page(tmp_path: Any) -> None:
+def _client_with_brief(tmp_path: Any, name: str, text: str) -> Any:
+    """A test client over the project's entities and one brief file, ``briefs/<name>``."""
     from api import create_app  # noqa: PLC0415
     from tests.conftest import ROOT  # noqa: PLC0415
 
@@ -412,8 +413,12 @@ def test_a_hostile_brief_brings_no_script_into_its_page(tmp_path: Any) -> None:
     (content / "entities").mkdir()
     for entity_file in (ROOT / "content" / "entities").glob("*.yaml"):
         (content / "entities" / entity_file.name).write_bytes(entity_file.read_bytes())
-    (content / "briefs" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
-    client = create_app({"BRIEFS_CONTENT_DIR": str(content)}).test_client()
+    (content / "briefs" / name).write_text(text, encoding="utf-8")
+    return create_app({"BRIEFS_CONTENT_DIR": str(content)}).test_client()
+
+
+def test_a_hostile_brief_brings_no_script_into_its_page(tmp_path: Any) -> None:
+    client = _client_with_brief(tmp_path, "hostile.md", HOSTILE)
     response = client.get("/briefs/hostile", headers=HTML_ACCEPT)
     assert response.status_code == 200, response.get_data(as_text=True)
     html = response.get_data(as_text=True)
@@ -427,17 +432,8 @@ def test_a_hostile_brief_brings_no_script_into_its_page(tmp_path: Any) -> None:
 
 
 def test_a_brief_in_another_language_marks_its_article_not_the_english_site_around_it(tmp_path: Any) -> None:
-    from api import create_app  # noqa: PLC0415
-    from tests.conftest import ROOT  # noqa: PLC0415
-
-    content = tmp_path / "content"
-    (content / "briefs").mkdir(parents=True)
-    (content / "entities").mkdir()
-    for entity_file in (ROOT / "content" / "entities").glob("*.yaml"):
-        (content / "entities" / entity_file.name).write_bytes(entity_file.read_bytes())
     brief = "---\nid: apres-sotchi\ntitle: Après Sotchi\npublished: 2021-12-01\nlanguage: fr\n---\n\nLe sommet.\n"
-    (content / "briefs" / "apres-sotchi.md").write_text(brief, encoding="utf-8")
-    client = create_app({"BRIEFS_CONTENT_DIR": str(content)}).test_client()
+    client = _client_with_brief(tmp_path, "apres-sotchi.md", brief)
     html = client.get("/briefs/apres-sotchi", headers=HTML_ACCEPT).get_data(as_text=True)
     # A screen reader reads "All briefs", "Search" and "Cite" in English, the brief in French.
     assert read(html).lang == "en" and '<article class="brief" lang="fr"' in html
