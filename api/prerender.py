@@ -133,9 +133,10 @@ def _renderer_app(artifact_path: str, connection: sqlite3.Connection) -> Any:
 
 
 def code_fingerprint() -> str:
-    """A hash of the source of every package that shapes a stored response (the pipeline, the wire
-    schemas, the HTTP layer, the page templates) and of ``BRIEFS_PUBLIC_URL``: after an upgrade, or with
-    another public URL, an artifact built before is rebuilt from scratch."""
+    """A hash of the Python source of every package that shapes a stored response (the pipeline, the wire
+    schemas, the HTTP layer) and of ``BRIEFS_PUBLIC_URL``: after an upgrade, or with another public URL,
+    an artifact built before is rebuilt from scratch. The page templates are not hashed: the artifact
+    stores JSON only, and pages are rendered per request."""
     digest = hashlib.sha256(urls.public_base().encode() + b"\0")  # html_url is absolute under it
     for package in ("api", "briefs", "schemas"):
         root = Path(importlib.import_module(package).__file__ or "").parent
