@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -278,6 +280,19 @@ def export(content_dir: str, artifact_path: str | None, directory: str, listen: 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``briefs`` console script."""
     args = _parser().parse_args(argv)
+    try:
+        status = _run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Whatever read the output stopped early (``briefs dump ID | head``): stop quietly, as other
+        # Unix tools do, with the status of a process ended by SIGPIPE. Nothing more can reach stdout,
+        # and Python would otherwise print a second error when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
     content_dir = content_dir_from_env(args.content)
     if args.command == "check":
         return check(content_dir, args.format)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,16 @@ def test_build_refuses_a_missing_content_directory_and_an_output_that_is_not_an_
         "nothing was built\n"
     )
     assert readme.read_text(encoding="utf-8") == "# Read me\n"
+
+
+def test_output_cut_short_by_its_reader_stops_quietly() -> None:
+    """``briefs dump ID | head`` stops when head does, with no traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "dump", "sochi-summit-2021", "--content", str(ROOT / "content")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    process.stdout.close()  # the reader is gone before the brief is written
+    _, err = process.communicate(timeout=60)
+    assert err.decode() == ""
+    assert process.returncode == 141
