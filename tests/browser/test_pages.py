@@ -116,6 +116,15 @@ def test_at_phone_width_nothing_overflows_and_the_first_hit_is_in_view(browser: 
         context.close()
 
 
+def test_on_the_timeline_a_date_stands_above_its_event_not_in_its_title(page: Page) -> None:
+    """Beside its title, the date read as part of it ("2020 Second war for ..."): it is a line of its own."""
+    page.goto("/events")
+    event = page.locator(".timeline > li").first
+    date, title = event.locator("h2 time").bounding_box(), event.locator(".event-title").bounding_box()
+    assert date is not None and title is not None
+    assert date["y"] + date["height"] <= title["y"]
+
+
 def test_the_block_a_link_points_at_is_marked(page: Page) -> None:
     page.goto(f"/briefs/{BRIEF}#border-demarcation")
     target, other = page.locator("#border-demarcation"), page.locator("#return-to-diplomacy")
