@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -60,27 +61,48 @@ def allowed_typos(word: str) -> int:
 class Vocabulary:
     """Words to suggest, grouped by length and first letter so that few are compared.
 
+    Each group is held as one string, its words one per line, beside an array of the briefs each is in:
+    a string object and a dictionary entry per word took about 150 bytes of every worker that suggested,
+    some 100 MB at 100,000 generated briefs; this takes the word's letters and 9 bytes.
+
     :param counts: every word as the index folded it, with the number of briefs that contain it
     :param names: every word of every entity name and alias, as written (suggested as written)
     """
 
     def __init__(self, counts: Iterable[tuple[str, int]], names: Iterable[str]) -> None:
-        self._briefs: dict[str, int] = {}
         self._shown: dict[str, str] = {}
-        for term, briefs in counts:
-            if any(char.isalpha() for char in term):
-                self._briefs[term] = briefs
         for name in names:
             folded = fold(name)
             if any(char.isalpha() for char in folded):
                 self._shown[folded] = name
-                self._briefs.setdefault(folded, 0)
-        self._buckets: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for word in self._briefs:
-            self._buckets[len(word)][word[0]].append(word)
+        words: dict[tuple[int, str], list[str]] = defaultdict(list)
+        briefs: dict[tuple[int, str], array[int]] = defaultdict(lambda: array("q"))
+
+        def add(term: str, count: int) -> None:
+            if any(char.isalpha() for char in term):
+                words[len(term), term[0]].append(term)
+                briefs[len(term), term[0]].append(count)
+
+        unseen = set(self._shown)
+        for term, count in counts:
+            unseen.discard(term)
+            add(term, count)
+        for term in sorted(unseen):  # a name that no brief writes: suggested all the same
+            add(term, 0)
+        self._size = sum(map(len, words.values()))
+        self._groups = {key: _Group("\n" + "\n".join(group) + "\n", briefs[key]) for key, group in words.items()}
+        self._firsts: dict[int, list[str]] = defaultdict(list)
+        for length, first in self._groups:
+            self._firsts[length].append(first)
 
     def __len__(self) -> int:
-        return len(self._briefs)
+        return self._size
+
+    def briefs(self, word: str) -> int:
+        """The number of briefs that contain ``word`` (folded); 0 if none does."""
+        group = self._groups.get((len(word), word[:1]))
+        at = -1 if group is None else group.text.find(f"\n{word}\n")
+        return 0 if group is None or at < 0 else group.briefs[group.text.count("\n", 0, at)]
 
     def correct(self, word: str) -> str | None:
         """The closest word within the typos allowed, as it should be shown; None if there is none."""
@@ -90,17 +112,18 @@ class Vocabulary:
             return None
         found: list[tuple[int, int, str]] = []
         for length in range(len(folded) - allowed, len(folded) + allowed + 1):
-            for first, words in self._buckets.get(length, {}).items():
+            for first in self._firsts.get(length, ()):
                 # A typo in the first letter counts twice: one more than the distance says.
                 limit = allowed if first == folded[0] else allowed - 1
                 if limit < 1:
                     continue
-                for candidate, distance, _ in process.extract(
-                    folded, words, scorer=OSA.distance, score_cutoff=limit, limit=None
+                group = self._groups[length, first]
+                for candidate, distance, at in process.extract(
+                    folded, group.text[1:-1].split("\n"), scorer=OSA.distance, score_cutoff=limit, limit=None
                 ):
                     if candidate != folded:
                         typos = int(distance) + (first != folded[0])
-                        found.append((typos, -self._briefs[candidate], candidate))
+                        found.append((typos, -group.briefs[at], candidate))
         if not found:
             return None
         best = min(found)[2]
@@ -115,10 +138,19 @@ class Vocabulary:
             left, right = folded[:at], folded[at:]
             if left in STOP_WORDS or right in STOP_WORDS:
                 continue
-            briefs = min(self._briefs.get(left, 0), self._briefs.get(right, 0))
+            briefs = min(self.briefs(left), self.briefs(right))
             if briefs:
                 found.append((-briefs, abs(len(left) - len(right)), f"{left}-{right}"))
         return [_cased_like(word, split) for _, _, split in sorted(found)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """The words of one length and first letter: ``text`` holds them one per line, with a line break before the
+    first and after the last; ``briefs[i]`` is the number of briefs that contain the i-th."""
+
+    text: str
+    briefs: array[int]
 
 
 def _cased_like(typed: str, word: str) -> str:
