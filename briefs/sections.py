@@ -9,6 +9,8 @@ from collections.abc import Container
 from briefs.fields import SLUG_MAX
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_APOSTROPHE = re.compile(r"(?<=[a-z0-9])['’](?=[a-z0-9])")
+"""An apostrophe inside a word, dropped as Pandoc and GitHub drop it: ``Russia’s`` gives ``russias``."""
 
 LEAD = "lead"
 """The id of the section formed by text before the first ``##`` heading."""
@@ -21,10 +23,12 @@ def slugify(text: str) -> str:
     'what-to-expect-next'
     >>> slugify("Zürich: «Talks»")
     'zurich-talks'
+    >>> slugify("Russia’s Position")
+    'russias-position'
     """
     folded = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
+    slug = _NON_ALNUM.sub("-", _APOSTROPHE.sub("", ascii_text)).strip("-")
     return slug[:SLUG_MAX].rstrip("-")
 
 
