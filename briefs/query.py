@@ -11,7 +11,8 @@ A query is read in one of two ways, and never refused:
   English words (``the``, ``what``, ``does`` ...) are not required to match
   unless the query has nothing else, but still rank the exact phrase first. A
   word, or run of words, that is the name or an alias of an actor or event also
-  matches every passage that mentions that entity, whatever words it uses.
+  matches every passage that mentions that entity, whatever words it uses; so
+  does a prefix whose words are a whole name (``Nakhchivan*``).
 - **FTS5 syntax**, as written, when the query uses one of FTS5's own operators
   (``AND``, ``NOT``, ``NEAR``, parentheses, ``^`` or a column filter such as
   ``title:``) and FTS5 can parse it. When it cannot, the query is read as words,
@@ -242,7 +243,9 @@ def resolve(groups: Iterable[Group], names: EntityNames) -> list[Group]:
             continue
         result += _resolve_run(pending, names)
         pending = []
-        terms = tuple(t if t.prefix else replace(t, entities=names.find(folded_words(t.words))) for t in group.terms)
+        # A prefix names an entity when its words do: "Nakhchivan*" stands for the name and the words
+        # that start with it, so it finds every mention that "Nakhchivan" finds.
+        terms = tuple(replace(t, entities=names.find(folded_words(t.words))) for t in group.terms)
         result.append(replace(group, terms=terms))
     return result + _resolve_run(pending, names)
 
