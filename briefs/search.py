@@ -98,6 +98,8 @@ MAX_COMPLETIONS = 64
 _WORDS = re.compile(r"\S+")
 _QUOTED = re.compile(r'"(?:[^"]|"")*"')
 _NOT = re.compile(r"\bNOT\b")
+_NEXT_MARK = re.compile(rf"[\s-]*{OPEN}")
+"""The next marked words, if only spaces or hyphens stand between them and the last (after its closing mark)."""
 BRIEF_ROW_WEIGHT = 0.5
 """What a brief's own row (its title and summary) scores, as a share of its BM25: a short row that stands
 for a whole brief would otherwise outrank the passage that treats the query (at 1, the brief outranked
@@ -617,7 +619,12 @@ def _first_mark(text: str, snippet: str) -> tuple[int, int] | None:
         return None
     opened = fragment.index(OPEN)
     closed = fragment.index(CLOSE, opened)
-    return at + opened, at + closed - 1  # the closing sentinel's index counts the opening one
+    sentinels = 1  # before the closing one: the opening one
+    # Marked words side by side ("border demarcation", "Armenian-Azerbaijani") are quoted together.
+    while (following := _NEXT_MARK.match(fragment, closed + 1)) is not None:
+        closed = fragment.index(CLOSE, following.end())
+        sentinels += 2
+    return at + opened, at + closed - sentinels
 
 
 def _around(text: str, start: int, end: int) -> str:

@@ -28,7 +28,8 @@ def test_phrase_ranks_above_a_shared_word(client: FlaskClient) -> None:
 
 def test_search_hits_carry_citations_at_their_offsets(client: FlaskClient) -> None:
     corpus = load_corpus(ROOT / "content")
-    for q in ("Nakhichevan", "negotiating", '"border demarcation"', "Putin"):
+    queries = ("Nakhichevan", "negotiating", '"border demarcation"', "border demarcation", "Armenian-Azerbaijani")
+    for q in (*queries, "Putin"):
         for hit in client.get(f"/v1/search?q={quote(q)}&per_page=100").get_json()["items"]:
             citation = hit["citation"]
             if citation is None:
@@ -36,6 +37,14 @@ def test_search_hits_carry_citations_at_their_offsets(client: FlaskClient) -> No
             text = corpus.briefs[hit["brief_id"]].text
             assert text[citation["position"]["start"] : citation["position"]["end"]] == citation["quote"]["exact"]
             assert client.get(hit["url"]).status_code == 200
+
+
+def test_a_citation_quotes_the_matched_words_that_stand_together(client: FlaskClient) -> None:
+    """Not the first word alone: "border demarcation" is quoted as the reader searched it."""
+    for q, quoted in (("border demarcation", "border demarcation"), ("Armenian-Azerbaijani", "Armenian-Azerbaijani")):
+        first = client.get(f"/v1/search?q={quote(q)}").get_json()["items"][0]
+        assert first["citation"]["quote"]["exact"] == quoted
+        assert first["snippet"].count("<mark>") >= 2
 
 
 def test_search_type_filter_and_paging(client: FlaskClient) -> None:
