@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Container
+
+from anyascii import anyascii
 
 from briefs.fields import SLUG_MAX
 
@@ -17,7 +18,7 @@ LEAD = "lead"
 
 
 def slugify(text: str) -> str:
-    """A slug of heading text: accents folded, lowercase, words joined by hyphens.
+    """A slug of heading text: transliterated to ASCII, lowercase, words joined by hyphens.
 
     >>> slugify("What to Expect Next")
     'what-to-expect-next'
@@ -25,9 +26,12 @@ def slugify(text: str) -> str:
     'zurich-talks'
     >>> slugify("Russia’s Position")
     'russias-position'
+    >>> slugify("Naxçıvan and Əliyev")
+    'naxcivan-and-eliyev'
+    >>> slugify("Переговоры")
+    'peregovory'
     """
-    folded = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    ascii_text = anyascii(text).lower()
     slug = _NON_ALNUM.sub("-", _APOSTROPHE.sub("", ascii_text)).strip("-")
     return slug[:SLUG_MAX].rstrip("-")
 
