@@ -24,6 +24,8 @@ from briefs.errors import ContentError
 from briefs.model import Actor, Brief, Entities, Event
 from briefs.responses import StoredResponse
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file: an artifact's, or another program's."""
 PICKLE_PROTOCOL = 5
 FORMAT = "briefs-artifact/8"
 """Changes whenever the tables change: a reader refuses, and a builder rebuilds, any other."""

@@ -61,8 +61,6 @@ PR_SET_PDEATHSIG = 1
 """Linux's prctl() option: a signal for this process when its parent ends."""
 PARALLEL_FROM = 64
 """Fewer briefs to parse than this are parsed in this process: starting workers costs more."""
-SQLITE_HEADER = b"SQLite format 3\x00"
-"""The first bytes of every SQLite database file."""
 
 
 class BuildRefused(Exception):
@@ -506,11 +504,11 @@ def check_output(target: Path) -> None:
         raise BuildRefused(f"{target} is a directory; give the artifact's file, such as {target / 'briefs.sqlite'}")
     try:
         with target.open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
+            head = handle.read(len(artifact.SQLITE_HEADER))
     except FileNotFoundError:
         return
     refusal = f"{target} is not a briefs artifact; not replacing it (remove it, or choose another output file)"
-    if head and head != SQLITE_HEADER:
+    if head and head != artifact.SQLITE_HEADER:
         raise BuildRefused(refusal)
     try:
         conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)

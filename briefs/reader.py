@@ -47,7 +47,6 @@ PIN_ATTEMPTS = 3
 """Times a request opens a newer build before it reads one (builds rarely commit twice in a millisecond)."""
 PAGE_CACHE_KIB = 32 * 1024
 """SQLite's page cache of each reader connection, in KiB: the hot pages of the full-text index and the lists."""
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _SORT_COLUMNS = {"published": "published", "title": "title"}
 _MATCHING_BRIEFS = (
     "id IN (SELECT b.brief_id FROM brief_text CROSS JOIN brief_bodies b ON b.doc = brief_text.rowid "
@@ -553,7 +552,7 @@ def _check_header(path: str, size: int) -> None:
             header = file.read(100)
     except OSError as exc:
         raise ArtifactError(f"{path}: cannot read the artifact: {exc.strerror or exc}") from exc
-    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+    if len(header) < 100 or not header.startswith(artifact.SQLITE_HEADER):
         raise ArtifactError(f"{path}: not an artifact (no SQLite header)")
     (page_size,) = struct.unpack(">H", header[16:18])
     page_size = 65536 if page_size == 1 else page_size
