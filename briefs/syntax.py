@@ -133,20 +133,23 @@ def read_span_attributes(src: str, pos: int) -> tuple[int, dict[str, str]] | Non
 
 
 def _collect(items: Iterable[re.Match[str]]) -> dict[str, str]:
-    """The attributes of matches whose groups are a class, an id, a key with its quoted or bare value:
-    classes joined by spaces, as mdit-py-plugins gives them, and ``\\"`` in a quoted value read as ``"``."""
+    """The attributes of matches whose groups are a class, an id, then a key with the forms of its value:
+    double-quoted first, then the others (single-quoted, bare) in any number. Classes are joined by spaces,
+    as mdit-py-plugins gives them, and ``\\"`` in a double-quoted value reads as ``"``."""
     attrs: dict[str, str] = {}
     classes = []
     for item in items:
-        class_name, identifier, key, quoted, bare = item.groups()
+        class_name, identifier, key, double, *others = item.groups()
         if class_name is not None:
             classes.append(class_name)
         elif identifier is not None:
             attrs["id"] = identifier
-        elif key == "class":
-            classes.append(quoted if quoted is not None else bare)
         else:
-            attrs[key] = (quoted if quoted is not None else bare).replace('\\"', '"')
+            value = double.replace('\\"', '"') if double is not None else next(v for v in others if v is not None)
+            if key == "class":
+                classes.append(value)
+            else:
+                attrs[key] = value
     if classes:
         attrs["class"] = " ".join(classes)
     return attrs
@@ -274,23 +277,7 @@ def _parse_simple(text: str) -> dict[str, str] | None:
     without the character-by-character parser; None sends anything else to it."""
     if _FENCE_ATTRS.fullmatch(text) is None:
         return None
-    attrs: dict[str, str] = {}
-    classes = []
-    for item in _ONE_FENCE_ITEM.finditer(text):
-        class_name, identifier, key, double, single, bare = item.groups()
-        if class_name is not None:
-            classes.append(class_name)
-        elif identifier is not None:
-            attrs["id"] = identifier
-        else:
-            value = double.replace('\\"', '"') if double is not None else single if single is not None else bare
-            if key == "class":
-                classes.append(value)
-            else:
-                attrs[key] = value
-    if classes:
-        attrs["class"] = " ".join(classes)
-    return attrs
+    return _collect(_ONE_FENCE_ITEM.finditer(text))
 
 
 def parse_attributes(text: str) -> dict[str, str] | None:
