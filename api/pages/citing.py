@@ -71,14 +71,9 @@ def cite_element(brief: Brief, element: Element, committed: dict[int, str]) -> C
     return cite_quote(citation, committed, citation.exact + ("…" if cut else ""))
 
 
-def context_quote(citation: Citation, words: int = 12) -> str:
-    """A mention or match with up to ``words`` words of context each side, within its paragraph."""
-    return "".join(context_parts(citation, words))
-
-
 def context_parts(citation: Citation, words: int = 12) -> tuple[str, str, str]:
-    """:func:`context_quote` in three parts: the words before, the mention or match itself, the words after
-    (a page marks the middle one)."""
+    """A mention or match with up to ``words`` words of context each side, within its paragraph, in three
+    parts: the words before, the mention or match itself, the words after (a page marks the middle one)."""
     text = citation.brief.text
     begin = text.rfind("\n", 0, citation.start) + 1
     finish = text.find("\n", citation.end)
