@@ -134,8 +134,8 @@ def read_span_attributes(src: str, pos: int) -> tuple[int, dict[str, str]] | Non
 
 def _collect(items: Iterable[re.Match[str]]) -> dict[str, str]:
     """The attributes of matches whose groups are a class, an id, then a key with the forms of its value:
-    double-quoted first, then the others (single-quoted, bare) in any number. Classes are joined by spaces,
-    as mdit-py-plugins gives them, and ``\\"`` in a double-quoted value reads as ``"``."""
+    double-quoted, then bare (spans), or double-quoted, single-quoted, then bare (fences). Classes are joined
+    by spaces, as mdit-py-plugins gives them, and ``\\"`` in a double-quoted value reads as ``"``."""
     attrs: dict[str, str] = {}
     classes = []
     for item in items:
@@ -145,7 +145,10 @@ def _collect(items: Iterable[re.Match[str]]) -> dict[str, str]:
         elif identifier is not None:
             attrs["id"] = identifier
         else:
-            value = double.replace('\\"', '"') if double is not None else next(v for v in others if v is not None)
+            if double is not None:
+                value = double.replace('\\"', '"')
+            else:  # the single-quoted form if given, else the bare one (the only other form of a span's value)
+                value = others[0] if others[0] is not None else others[-1]
             if key == "class":
                 classes.append(value)
             else:
